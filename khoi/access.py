@@ -1,0 +1,274 @@
+"""THE one place that answers "may this user see or do this?" and scopes querysets.
+
+A user's reach comes from the positions their person currently holds: each position gives
+a ``Grant`` (a role, the unit subtree it covers, and the seat). Querysets are scoped with
+indexed prefix filters on the units' materialized path, never with per-object rows.
+django-guardian grants only the exceptions (a joint body shared with a reviewer from
+elsewhere), through direct foreign-key tables, and is never asked per row in a list.
+
+Every view, API endpoint, export and task goes through ``restrict`` (lists),
+``get_for_user_or_404`` (one object) or ``ensure`` (a write). An object outside the
+user's reach answers 404, so existence does not leak; an object in reach that the user may
+only read answers 403 on a write.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from khoi.models import (
+    AdministrativeUnit,
+    CoordinationRule,
+    JointBody,
+    JointBodyUserObjectPermission,
+    Organization,
+    OrganizationKind,
+    Person,
+    Position,
+    PositionRole,
+    Subcommittee,
+    current_positions,
+)
+
+ADMIN = "admin"
+BOARD = "board"  # the Party's mass-mobilization board above the bodies: read-only
+HEAD = "khoi_head"
+DEPUTY = "deputy"
+SUB_HEAD = "subcommittee_head"
+STAFF = "staff"
+FIELD = "field"
+ROLES = (ADMIN, BOARD, HEAD, DEPUTY, SUB_HEAD, STAFF, FIELD)
+EVERYONE = (BOARD, HEAD, DEPUTY, SUB_HEAD, STAFF, FIELD)
+
+VIEW = "view"
+CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    path: str
+    organization_id: int | None = None
+    joint_body_id: int | None = None
+    subcommittee_id: int | None = None
+    lead: bool = False  # heads (or deputises) its organization
+
+    @property
+    def root_id(self) -> int:
+        return int(self.path.strip("/").split("/")[0])
+
+    @property
+    def at_root(self) -> bool:
+        return self.path.count("/") == 2
+
+
+def _grant(position: Position) -> Grant:
+    leads = position.role in (PositionRole.HEAD, PositionRole.DEPUTY)
+    if position.organization_id:
+        org = position.organization
+        if org.org_type.kind == OrganizationKind.PARTY_BOARD:
+            role = BOARD
+        elif position.role == PositionRole.FIELD:
+            role = FIELD
+        else:
+            role = STAFF
+        return Grant(role, org.unit.path, organization_id=org.pk, lead=leads and role == STAFF)
+    if position.joint_body_id:
+        body = position.joint_body
+        role = {PositionRole.HEAD: HEAD, PositionRole.DEPUTY: DEPUTY, PositionRole.FIELD: FIELD}.get(position.role, STAFF)
+        return Grant(role, body.unit.path, joint_body_id=body.pk)
+    sub = position.subcommittee
+    role = {PositionRole.HEAD: SUB_HEAD, PositionRole.FIELD: FIELD}.get(position.role, STAFF)
+    return Grant(role, sub.joint_body.unit.path, joint_body_id=sub.joint_body_id, subcommittee_id=sub.pk)
+
+
+def grants(user) -> tuple[Grant, ...]:
+    """The user's grants, read once per request (one query) and kept on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    cached = getattr(user, "_khoi_grants", None)
+    if cached is None:
+        positions = (
+            Position.objects.filter(current_positions(), person__user=user)
+            .select_related(
+                "organization__unit", "organization__org_type", "joint_body__unit", "subcommittee__joint_body__unit"
+            )
+            .order_by("pk")
+        )
+        cached = tuple(dict.fromkeys(_grant(p) for p in positions))
+        user._khoi_grants = cached
+    return cached
+
+
+def is_admin(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def roles(user) -> set[str]:
+    found = {g.role for g in grants(user)}
+    if is_admin(user):
+        found.add(ADMIN)
+    return found
+
+
+# Which roles may do what, and over which part of their reach. The expectations in
+# tests/khoi/access_matrix.py are written by hand, not derived from this table.
+#   subtree: the grant's unit and everything below     below: strictly below it
+#   own_org / own_body / own_sub: the grant's own seat  catalog / own_catalog: rule catalogs
+POLICY: dict[type[Model], dict[str, dict[str, str]]] = {
+    AdministrativeUnit: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "below"}},
+    Organization: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "subtree", STAFF: "own_org"}},
+    JointBody: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "own_body"}},
+    Subcommittee: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "own_body", SUB_HEAD: "own_sub"}},
+    Person: {
+        VIEW: dict.fromkeys(EVERYONE, "subtree"),
+        CHANGE: {HEAD: "subtree", DEPUTY: "subtree", SUB_HEAD: "subtree", STAFF: "subtree"},
+    },
+    Position: {
+        VIEW: dict.fromkeys(EVERYONE, "subtree"),
+        CHANGE: {HEAD: "subtree", STAFF: "own_org", SUB_HEAD: "own_sub"},
+    },
+    CoordinationRule: {VIEW: dict.fromkeys(EVERYONE, "catalog"), CHANGE: {HEAD: "own_catalog"}},
+}
+
+# How each model reaches the columns the policy filters on.
+FIELDS: dict[type[Model], dict[str, str]] = {
+    AdministrativeUnit: {"path": "path"},
+    Organization: {"path": "unit__path", "org": "pk"},
+    JointBody: {"path": "unit__path", "body": "pk"},
+    Subcommittee: {"path": "joint_body__unit__path", "body": "joint_body_id", "sub": "pk"},
+    Person: {"path": "unit__path"},
+    Position: {"path": "unit__path", "org": "organization_id", "body": "joint_body_id", "sub": "subcommittee_id"},
+    CoordinationRule: {"catalog": "catalog_unit_id"},
+}
+
+# Guardian exceptions, direct-FK tables only: model → (table, codename per action).
+EXCEPTIONS = {JointBody: (JointBodyUserObjectPermission, {VIEW: "view_jointbody", CHANGE: "change_jointbody"})}
+
+
+def _scope_q(model: type[Model], grant: Grant, scope: str) -> Q | None:
+    f = FIELDS[model]
+    if scope == "subtree":
+        return Q(**{f"{f['path']}__startswith": grant.path})
+    if scope == "below":
+        return Q(**{f"{f['path']}__startswith": grant.path}) & ~Q(**{f["path"]: grant.path})
+    if scope == "own_org":
+        return Q(**{f["org"]: grant.organization_id}) if grant.lead and "org" in f else None
+    if scope == "own_body":
+        return Q(**{f["body"]: grant.joint_body_id}) if grant.joint_body_id and "body" in f else None
+    if scope == "own_sub":
+        return Q(**{f["sub"]: grant.subcommittee_id}) if grant.subcommittee_id and "sub" in f else None
+    if scope == "catalog":
+        return Q(**{f"{f['catalog']}__isnull": True}) | Q(**{f["catalog"]: grant.root_id})
+    if scope == "own_catalog":
+        return Q(**{f["catalog"]: grant.root_id}) if grant.at_root else None
+    raise ValueError(scope)
+
+
+def _resolve(obj: Model, lookup: str):
+    value = obj
+    for part in lookup.split("__"):
+        if value is None:
+            return None
+        value = value.pk if part == "pk" else getattr(value, part)
+    return value
+
+
+def _scope_matches(obj: Model, grant: Grant, scope: str) -> bool:
+    f = FIELDS[type(obj)]
+    if scope in ("subtree", "below"):
+        path = _resolve(obj, f["path"]) or ""
+        return path.startswith(grant.path) and (scope == "subtree" or path != grant.path)
+    if scope == "own_org":
+        return bool(grant.lead and "org" in f and grant.organization_id and _resolve(obj, f["org"]) == grant.organization_id)
+    if scope == "own_body":
+        return bool("body" in f and grant.joint_body_id and _resolve(obj, f["body"]) == grant.joint_body_id)
+    if scope == "own_sub":
+        return bool("sub" in f and grant.subcommittee_id and _resolve(obj, f["sub"]) == grant.subcommittee_id)
+    catalog = _resolve(obj, f["catalog"])
+    if scope == "catalog":
+        return catalog is None or catalog == grant.root_id
+    return grant.at_root and catalog == grant.root_id
+
+
+def _model_of(model_or_qs) -> type[Model]:
+    return model_or_qs.model if isinstance(model_or_qs, QuerySet) else model_or_qs
+
+
+def scope_filter(user, action: str, model: type[Model]) -> Q | None:
+    """The Q a queryset of ``model`` is filtered with; None when the user reaches nothing."""
+    rules = POLICY[model][action]
+    parts = [q for g in grants(user) if g.role in rules for q in [_scope_q(model, g, rules[g.role])] if q is not None]
+    if model in EXCEPTIONS:
+        table, codenames = EXCEPTIONS[model]
+        if getattr(user, "is_authenticated", False):
+            parts.append(
+                Q(pk__in=table.objects.filter(user=user, permission__codename=codenames[action]).values("content_object_id"))
+            )
+    return reduce(or_, parts) if parts else None
+
+
+def restrict(model_or_qs, user, action: str = VIEW) -> QuerySet:
+    """The part of a queryset the user may see (VIEW) or change (CHANGE)."""
+    model = _model_of(model_or_qs)
+    qs = model_or_qs if isinstance(model_or_qs, QuerySet) else model._default_manager.all()
+    if is_admin(user):
+        return qs
+    q = scope_filter(user, action, model)
+    return qs.filter(q) if q is not None else qs.none()
+
+
+def can(user, action: str, obj: Model) -> bool:
+    """Object check in Python, for an existing or an unsaved object (no query once grants are read)."""
+    if is_admin(user):
+        return True
+    model = type(obj)
+    rules = POLICY[model][action]
+    if any(g.role in rules and _scope_matches(obj, g, rules[g.role]) for g in grants(user)):
+        return True
+    if model in EXCEPTIONS and obj.pk and getattr(user, "is_authenticated", False):
+        table, codenames = EXCEPTIONS[model]
+        return table.objects.filter(user=user, content_object=obj, permission__codename=codenames[action]).exists()
+    return False
+
+
+def can_create(user, model: type[Model]) -> bool:
+    """Whether the user may create objects of this kind somewhere (to show the "add" button)."""
+    if is_admin(user):
+        return True
+    rules = POLICY[model][CHANGE]
+    return any(g.role in rules and (rules[g.role] != "own_catalog" or g.at_root) for g in grants(user))
+
+
+def ensure(user, action: str, obj: Model) -> None:
+    """Raises PermissionDenied unless the user may do ``action`` on ``obj`` (services call this)."""
+    if not can(user, action, obj):
+        raise PermissionDenied
+
+
+def get_for_user_or_404(user, action: str, model_or_qs, **lookup) -> Model:
+    """One object the user may see; 404 if missing or out of reach, 403 if seen but not changeable."""
+    model = _model_of(model_or_qs)
+    qs = model_or_qs if isinstance(model_or_qs, QuerySet) else model._default_manager.all()
+    obj = restrict(qs, user, VIEW).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    if action != VIEW and not can(user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def reachable_units(user, action: str = VIEW) -> QuerySet:
+    """Units the user may use (e.g. as form choices)."""
+    return restrict(AdministrativeUnit, user, action)
+
+
+def shared_with(user, joint_body: JointBody, action: str = VIEW) -> bool:
+    """Whether a guardian exception shares this joint body with the user."""
+    table, codenames = EXCEPTIONS[JointBody]
+    return table.objects.filter(user=user, content_object=joint_body, permission__codename=codenames[action]).exists()

@@ -13,7 +13,7 @@ only read answers 403 on a write.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 from operator import or_
 
@@ -32,6 +32,7 @@ from khoi.models import (
     Position,
     PositionRole,
     Subcommittee,
+    UnitSuccession,
     current_positions,
 )
 
@@ -57,6 +58,10 @@ class Grant:
     joint_body_id: int | None = None
     subcommittee_id: int | None = None
     lead: bool = False  # heads (or deputises) its organization
+
+    @property
+    def unit_id(self) -> int:
+        return int(self.path.strip("/").split("/")[-1])
 
     @property
     def root_id(self) -> int:
@@ -100,9 +105,23 @@ def grants(user) -> tuple[Grant, ...]:
             )
             .order_by("pk")
         )
-        cached = tuple(dict.fromkeys(_grant(p) for p in positions))
+        direct = list(dict.fromkeys(_grant(p) for p in positions))
+        cached = tuple(dict.fromkeys(direct + _history_grants(direct)))
         user._khoi_grants = cached
     return cached
+
+
+def _history_grants(direct: list[Grant]) -> list[Grant]:
+    """History stays readable by the successor: a grant at a unit that replaced older units
+    (the 2025 reform) reaches their subtrees too, with the same role."""
+    if not direct:
+        return []
+    unit_ids = {g.unit_id for g in direct}
+    successions = UnitSuccession.objects.filter(successor_id__in=unit_ids).values_list("successor_id", "predecessor__path")
+    old_paths: dict[int, list[str]] = {}
+    for successor_id, path in successions:
+        old_paths.setdefault(successor_id, []).append(path)
+    return [replace(g, path=path) for g in direct for path in old_paths.get(g.unit_id, [])]
 
 
 def is_admin(user) -> bool:
@@ -272,3 +291,11 @@ def shared_with(user, joint_body: JointBody, action: str = VIEW) -> bool:
     """Whether a guardian exception shares this joint body with the user."""
     table, codenames = EXCEPTIONS[JointBody]
     return table.objects.filter(user=user, content_object=joint_body, permission__codename=codenames[action]).exists()
+
+
+def grant_exception(*, user, obj: Model, action: str = VIEW) -> None:
+    """Record a guardian exception (services call this; nobody else writes permissions)."""
+    from guardian.shortcuts import assign_perm
+
+    table, codenames = EXCEPTIONS[type(obj)]
+    assign_perm(f"{obj._meta.app_label}.{codenames[action]}", user, obj)

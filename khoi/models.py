@@ -378,6 +378,9 @@ class Position(models.Model):
     def __str__(self) -> str:
         return f"{self.person} — {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("khoi:person_detail", args=[self.person_id])
+
     @property
     def seat(self):
         return self.organization or self.joint_body or self.subcommittee

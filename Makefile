@@ -70,9 +70,11 @@ vardirs:
 # --- project ------------------------------------------------------------------------------
 
 # compilemessages skips catalogs whose .mo is newer than the .po; msgfmt comes from gettext.
+# (Without any .po file there is nothing to do — and compilemessages would refuse to run.)
+PO_FILES = $(shell find . \( -path './$(VENV)' -o -path './.git' -o -path './$(VAR_DIR)' -o -name node_modules \) -prune -o -name '*.po' -print 2>/dev/null)
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: make sysdeps (Debian package gettext)" >&2; exit 1; }
-	$(VPY) manage.py compilemessages -v 0 --ignore='$(VENV)' --ignore='.venv*' --ignore='node_modules' --ignore='$(VAR_DIR)'
+	$(if $(strip $(PO_FILES)),$(VPY) manage.py compilemessages -v 0 --ignore='$(VENV)' --ignore='.venv*' --ignore='node_modules' --ignore='$(VAR_DIR)',@echo "messages: no .po files yet")
 
 migrate: $(STAMP) vardirs
 	$(VPY) manage.py migrate --noinput

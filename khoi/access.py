@@ -261,7 +261,19 @@ def can_create(user, model: type[Model]) -> bool:
     if is_admin(user):
         return True
     rules = POLICY[model][CHANGE]
-    return any(g.role in rules and (rules[g.role] != "own_catalog" or g.at_root) for g in grants(user))
+    return any(g.role in rules and _may_create_under(model, g, rules[g.role]) for g in grants(user))
+
+
+def _may_create_under(model: type[Model], grant: Grant, scope: str) -> bool:
+    """A seat-scoped grant ("own_org") lets one add things *in* the seat, never a new seat."""
+    if scope in ("subtree", "below"):
+        return True
+    if scope == "own_catalog":
+        return grant.at_root
+    key = {"own_org": "org", "own_body": "body", "own_sub": "sub"}[scope]
+    seat_id = {"org": grant.organization_id if grant.lead else None, "body": grant.joint_body_id,
+               "sub": grant.subcommittee_id}[key]
+    return bool(seat_id) and FIELDS[model].get(key) not in (None, "pk")
 
 
 def ensure(user, action: str, obj: Model) -> None:

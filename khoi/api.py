@@ -10,7 +10,6 @@ for invalid data (Django's messages, in Vietnamese), 403, 404, 409 with ``{"deta
 Payloads reference other objects by ``<field>_id``; units also by ``<field>_code`` (the
 official code, resolved inside the user's reach, current units first).
 """
-from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
@@ -59,6 +58,25 @@ class Page(PageNumberPagination):
 # ---------------------------------------------------------------- errors
 
 
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[FieldErrorOut]
+
+
+def answers(ok, status: int = 200) -> dict:
+    """An operation's documented answers: its result and the errors every endpoint may give."""
+    return {status: ok, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
+
+
 def _json_error(request, status: int, detail):
     return api.create_response(request, {"detail": detail}, status=status)
 
@@ -85,7 +103,8 @@ def _not_found(request, exc):
 
 @api.exception_handler(IntegrityError)
 def _integrity_error(request, exc):
-    return _json_error(request, 409, _("Dữ liệu trùng hoặc mâu thuẫn với dữ liệu đã có; không có gì được lưu."))
+    return _json_error(request, 409, _("Dữ liệu trùng hoặc mâu thuẫn với dữ liệu đã có; "
+                                       "không có gì được lưu."))
 
 
 @api.exception_handler(AuthenticationError)
@@ -107,65 +126,74 @@ REFERENCES: dict[str, type[Model]] = {
 }
 
 
-def _reference(user, name: str, *, pk=None, code=None):
-    """One referenced object inside the user's reach (VIEW; the service decides about CHANGE)."""
-    model = REFERENCES[name]
+def _reference(user, name: str, *, pk: int | None, code: str | None, id_key: str, code_key: str):
+    """One referenced object inside the user's reach (VIEW: the service decides about CHANGE);
+    None when neither key is given. A unit code resolves like the forms' unit field does."""
+    if pk is not None and code:
+        raise ValidationError({id_key: _("Chỉ nhập một trong hai: %(id)s hoặc %(code)s.")
+                               % {"id": id_key, "code": code_key}})
     if code:
-        return UnitCodeField(user=user).clean(code)
+        try:
+            return UnitCodeField(user=user).clean(code)
+        except ValidationError as error:
+            raise ValidationError({code_key: error.messages}) from None
+    if pk is None:
+        return None
+    model = REFERENCES[name]
     found = access.restrict(model, user).filter(pk=pk).first()
     if found is None:
-        raise ValidationError(
-            _("Không tìm thấy %(model)s số %(pk)s trong phạm vi của bạn.") % {"model": model._meta.verbose_name, "pk": pk}
-        )
+        raise ValidationError({id_key: _("Không tìm thấy %(model)s số %(pk)s trong phạm vi của bạn.")
+                               % {"model": model._meta.verbose_name, "pk": pk}})
     return found
 
 
-def _fields(user, data: dict, *, required: tuple[str, ...] = ()) -> dict:
-    """Payload → the service's keyword arguments, with references resolved inside the user's reach.
+def _resolve_references(user, model: type[Model], data: dict, fields: dict, errors: dict, *, creating: bool):
+    """``<name>_id`` / ``<name>_code`` → ``<name>``. A reference the model requires must be given
+    on create and cannot be emptied later (else access would answer 403 for a missing unit)."""
+    for field in model._meta.concrete_fields:
+        if field.name not in REFERENCES or not field.editable:
+            continue
+        id_key, code_key = f"{field.name}_id", f"{field.name}_code"
+        if id_key not in data and code_key not in data and (field.null or not creating):
+            continue
+        try:
+            value = _reference(user, field.name, pk=data.get(id_key), code=data.get(code_key),
+                               id_key=id_key, code_key=code_key)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+            continue
+        if value is None and not field.null:
+            hint = (_("Hãy nhập %(id)s hoặc %(code)s.") if field.related_model is AdministrativeUnit
+                    else _("Hãy nhập %(id)s."))
+            errors[id_key] = hint % {"id": id_key, "code": code_key}
+        fields[field.name] = value
 
-    ``required``: references that must be given (on create), by id or by code.
-    """
-    fields, errors = {}, {}
-    for key, value in data.items():
-        name, _sep, kind = key.rpartition("_")
-        if name in REFERENCES and kind in ("id", "code"):
-            continue
-        fields[key] = value
-    for name in REFERENCES:
-        id_key, code_key = f"{name}_id", f"{name}_code"
-        if id_key not in data and code_key not in data:
-            if name in required:
-                errors[name] = _("Hãy nhập %(id)s hoặc %(code)s.") % {"id": id_key, "code": code_key} \
-                    if REFERENCES[name] is AdministrativeUnit else _("Trường này là bắt buộc.")
-            continue
-        pk, code = data.get(id_key), data.get(code_key)
-        if pk is not None and code:
-            errors[name] = _("Chỉ nhập một trong hai: %(id)s hoặc %(code)s.") % {"id": id_key, "code": code_key}
-        elif pk is None and not code:
-            if name in required:
-                errors[name] = _("Trường này là bắt buộc.")
-            else:
-                fields[name] = None
-        else:
-            try:
-                fields[name] = _reference(user, name, pk=pk, code=code)
-            except ValidationError as error:
-                errors[code_key if code else id_key] = error.messages
+
+def _resolve_lookups(user, fields: dict, errors: dict):
+    """The two references that are not ``<name>_id``: an organization type by code, and the
+    member organizations of a joint body by ids."""
     if "org_type" in fields:
-        org_type = OrganizationType.objects.filter(code=fields["org_type"]).first()
-        if org_type is None:
-            errors["org_type"] = _("Không có loại tổ chức mã “%(code)s”.") % {"code": fields["org_type"]}
-        fields["org_type"] = org_type
-    if fields.get("member_organization_ids") is not None:
-        wanted = set(fields.pop("member_organization_ids"))
+        code = fields["org_type"]
+        fields["org_type"] = OrganizationType.objects.filter(code=code).first()
+        if fields["org_type"] is None:
+            errors["org_type"] = _("Không có loại tổ chức mã “%(code)s”.") % {"code": code}
+    wanted = fields.pop("member_organization_ids", None)
+    if wanted is not None:
         orgs = list(access.restrict(Organization, user).filter(pk__in=wanted).select_related("unit"))
-        missing = sorted(wanted - {o.pk for o in orgs})
+        missing = sorted(set(wanted) - {o.pk for o in orgs})
         if missing:
-            errors["member_organization_ids"] = _("Không tìm thấy tổ chức số %(ids)s trong phạm vi của bạn.") % {
-                "ids": ", ".join(map(str, missing))}
+            message = _("Không tìm thấy tổ chức số %(ids)s trong phạm vi của bạn.")
+            errors["member_organization_ids"] = message % {"ids": ", ".join(map(str, missing))}
         fields["member_organizations"] = orgs
-    else:
-        fields.pop("member_organization_ids", None)
+
+
+def _fields(user, model: type[Model], data: dict, *, creating: bool) -> dict:
+    """Payload → the service's keyword arguments, every reference resolved inside the user's reach."""
+    fields = {key: value for key, value in data.items()
+              if not (key.rpartition("_")[0] in REFERENCES and key.rpartition("_")[2] in ("id", "code"))}
+    errors: dict = {}
+    _resolve_references(user, model, data, fields, errors, creating=creating)
+    _resolve_lookups(user, fields, errors)
     if errors:
         raise ValidationError(errors)
     return fields
@@ -173,38 +201,42 @@ def _fields(user, data: dict, *, required: tuple[str, ...] = ()) -> dict:
 
 # ---------------------------------------------------------------- the shape every endpoint shares
 
-def _detail_queryset(model: type[Model], user):
-    """The queryset one object is read from: the list selector's, so list and detail show the same."""
-    return {
-        AdministrativeUnit: lambda: selectors.unit_list_for_user(user).prefetch_related(
-            Prefetch("succession_out", queryset=UnitSuccession.objects.select_related("successor").order_by("successor__code")),
-            Prefetch("succession_in", queryset=UnitSuccession.objects.select_related("predecessor").order_by("predecessor__code")),
-        ),
-        Organization: lambda: selectors.organization_list_for_user(user),
-        JointBody: lambda: selectors.joint_body_list_for_user(user).prefetch_related("memberships", "subcommittees"),
-        Subcommittee: lambda: access.restrict(Subcommittee, user).select_related("joint_body"),
-        Person: lambda: selectors.person_list_for_user(user),
-        Position: lambda: selectors.position_list_for_user(user),
-        CoordinationRule: lambda: selectors.rule_list_for_user(user),
-    }[model]()
+_SUCCESSIONS = (
+    Prefetch("succession_out", queryset=UnitSuccession.objects.select_related("successor")
+             .order_by("successor__code")),
+    Prefetch("succession_in", queryset=UnitSuccession.objects.select_related("predecessor")
+             .order_by("predecessor__code")),
+)
+
+# Where one object is read from: the list selector's queryset, so list and detail show the same.
+DETAIL_QUERYSETS = {
+    AdministrativeUnit: lambda user: selectors.unit_list_for_user(user).prefetch_related(*_SUCCESSIONS),
+    Organization: selectors.organization_list_for_user,
+    JointBody: lambda user: selectors.joint_body_list_for_user(user).prefetch_related(
+        "memberships", "subcommittees"),
+    Subcommittee: lambda user: access.restrict(Subcommittee, user).select_related("joint_body"),
+    Person: selectors.person_list_for_user,
+    Position: selectors.position_list_for_user,
+    CoordinationRule: selectors.rule_list_for_user,
+}
 
 
 def _get(request, model: type[Model], pk: int):
-    return access.get_for_user_or_404(request.auth, access.VIEW, _detail_queryset(model, request.auth), pk=pk)
+    return access.get_for_user_or_404(request.auth, access.VIEW, DETAIL_QUERYSETS[model](request.auth), pk=pk)
 
 
-def _create(request, model: type[Model], service, data: dict, *, required: tuple[str, ...] = ()):
+def _create(request, model: type[Model], service, data: dict):
     """Create through the service; 403 for a user who may create this kind of object nowhere."""
     if not access.can_create(request.auth, model):
         raise PermissionDenied
-    saved = service(actor=request.auth, **_fields(request.auth, data, required=required))
+    saved = service(actor=request.auth, **_fields(request.auth, model, data, creating=True))
     return Status(201, _get(request, model, saved.pk))
 
 
 def _update(request, model: type[Model], pk: int, service, instance_kw: str, data: dict):
     """Change through the service: 404 outside the user's reach, 403 when only readable."""
     obj = access.get_for_user_or_404(request.auth, access.CHANGE, model, pk=pk)
-    service(actor=request.auth, **{instance_kw: obj}, **_fields(request.auth, data))
+    service(actor=request.auth, **{instance_kw: obj}, **_fields(request.auth, model, data, creating=False))
     return _get(request, model, pk)
 
 
@@ -291,9 +323,13 @@ class PersonBriefOut(Schema):
     title: str
 
 
+def _brief(position: Position) -> dict:
+    return {"position_id": position.pk, "person_id": position.person_id,
+            "full_name": position.person.full_name, "title": position.title}
+
+
 def _heads(obj) -> list[dict]:
-    return [{"position_id": p.pk, "person_id": p.person_id, "full_name": p.person.full_name, "title": p.title}
-            for p in getattr(obj, "current_heads", [])]
+    return [_brief(p) for p in getattr(obj, "current_heads", [])]
 
 
 class UnitRefMixin(Schema):
@@ -457,8 +493,7 @@ class SubcommitteeDetailOut(SubcommitteeOut):
 
     @staticmethod
     def resolve_positions(obj):
-        return [{"position_id": p.pk, "person_id": p.person_id, "full_name": p.person.full_name, "title": p.title}
-                for p in selectors.subcommittee_members(obj)]
+        return [_brief(p) for p in selectors.subcommittee_members(obj)]
 
 
 class SubcommitteeIn(Schema):
@@ -588,7 +623,9 @@ class RuleIn(RuleUpdate):
 
 
 class RuleAdoptIn(Schema):
-    catalog_unit_id: int | None = Field(None, description="Bỏ trống: tỉnh mình (thủ trưởng cơ quan khối cấp tỉnh).")
+    catalog_unit_id: int | None = Field(
+        None, description="Bỏ trống: tỉnh mình (thủ trưởng cơ quan khối cấp tỉnh)."
+    )
     catalog_unit_code: str | None = None
 
 
@@ -612,16 +649,14 @@ class TokenOut(Schema):
 # ---------------------------------------------------------------- filters
 
 def _within(request, filters) -> AdministrativeUnit | None:
-    data = {"unit_id": filters.within_id, "unit_code": filters.within_code}
-    try:
-        return _fields(request.auth, data)["unit"]
-    except ValidationError as error:
-        raise ValidationError({key.replace("unit_", "within_"): msgs for key, msgs in error.message_dict.items()}) from None
+    """The ``within_id`` / ``within_code`` filter: a subtree inside the user's reach (422 otherwise)."""
+    return _reference(request.auth, "unit", pk=filters.within_id, code=filters.within_code,
+                      id_key="within_id", code_key="within_code")
 
 
 # ---------------------------------------------------------------- units
 
-@api.get("/units", response=list[UnitOut], tags=["units"])
+@api.get("/units", response=answers(list[UnitOut]), tags=["units"])
 @paginate(Page)
 def unit_list(request, filters: Query[UnitFilters]):
     return selectors.unit_list_for_user(
@@ -630,22 +665,22 @@ def unit_list(request, filters: Query[UnitFilters]):
     )
 
 
-@api.get("/units/{unit_id}", response=UnitDetailOut, tags=["units"])
+@api.get("/units/{int:unit_id}", response=answers(UnitDetailOut), tags=["units"])
 def unit_get(request, unit_id: int):
     return _get(request, AdministrativeUnit, unit_id)
 
 
-@api.post("/units", response={201: UnitDetailOut}, tags=["units"])
+@api.post("/units", response=answers(UnitDetailOut, 201), tags=["units"])
 def unit_create(request, payload: UnitIn):
-    return _create(request, AdministrativeUnit, services.unit_save, payload.dict())
+    return _create(request, AdministrativeUnit, services.unit_save, payload.model_dump())
 
 
-@api.patch("/units/{unit_id}", response=UnitDetailOut, tags=["units"])
+@api.patch("/units/{int:unit_id}", response=answers(UnitDetailOut), tags=["units"])
 def unit_update(request, unit_id: int, payload: PatchDict[UnitIn]):
     return _update(request, AdministrativeUnit, unit_id, services.unit_save, "unit", payload)
 
 
-@api.get("/organization-types", response=list[OrganizationTypeOut], tags=["organizations"])
+@api.get("/organization-types", response=answers(list[OrganizationTypeOut]), tags=["organizations"])
 @paginate(Page)
 def organization_type_list(request):
     return OrganizationType.objects.all()
@@ -653,7 +688,7 @@ def organization_type_list(request):
 
 # ---------------------------------------------------------------- organizations
 
-@api.get("/organizations", response=list[OrganizationOut], tags=["organizations"])
+@api.get("/organizations", response=answers(list[OrganizationOut]), tags=["organizations"])
 @paginate(Page)
 def organization_list(request, filters: Query[OrganizationFilters]):
     return selectors.organization_list_for_user(
@@ -661,45 +696,46 @@ def organization_list(request, filters: Query[OrganizationFilters]):
     )
 
 
-@api.get("/organizations/{organization_id}", response=OrganizationOut, tags=["organizations"])
+@api.get("/organizations/{int:organization_id}", response=answers(OrganizationOut), tags=["organizations"])
 def organization_get(request, organization_id: int):
     return _get(request, Organization, organization_id)
 
 
-@api.post("/organizations", response={201: OrganizationOut}, tags=["organizations"])
+@api.post("/organizations", response=answers(OrganizationOut, 201), tags=["organizations"])
 def organization_create(request, payload: OrganizationIn):
-    return _create(request, Organization, services.organization_save, payload.dict(), required=("unit",))
+    return _create(request, Organization, services.organization_save, payload.model_dump())
 
 
-@api.patch("/organizations/{organization_id}", response=OrganizationOut, tags=["organizations"])
+@api.patch("/organizations/{int:organization_id}", response=answers(OrganizationOut), tags=["organizations"])
 def organization_update(request, organization_id: int, payload: PatchDict[OrganizationIn]):
-    return _update(request, Organization, organization_id, services.organization_save, "organization", payload)
+    return _update(request, Organization, organization_id, services.organization_save, "organization",
+                   payload)
 
 
 # ---------------------------------------------------------------- joint bodies and subcommittees
 
-@api.get("/bodies", response=list[JointBodyOut], tags=["bodies"])
+@api.get("/bodies", response=answers(list[JointBodyOut]), tags=["bodies"])
 @paginate(Page)
 def joint_body_list(request, filters: Query[WithinFilters]):
     return selectors.joint_body_list_for_user(request.auth, query=filters.q, within=_within(request, filters))
 
 
-@api.get("/bodies/{body_id}", response=JointBodyDetailOut, tags=["bodies"])
+@api.get("/bodies/{int:body_id}", response=answers(JointBodyDetailOut), tags=["bodies"])
 def joint_body_get(request, body_id: int):
     return _get(request, JointBody, body_id)
 
 
-@api.post("/bodies", response={201: JointBodyDetailOut}, tags=["bodies"])
+@api.post("/bodies", response=answers(JointBodyDetailOut, 201), tags=["bodies"])
 def joint_body_create(request, payload: JointBodyIn):
-    return _create(request, JointBody, services.joint_body_save, payload.dict(), required=("unit",))
+    return _create(request, JointBody, services.joint_body_save, payload.model_dump())
 
 
-@api.patch("/bodies/{body_id}", response=JointBodyDetailOut, tags=["bodies"])
+@api.patch("/bodies/{int:body_id}", response=answers(JointBodyDetailOut), tags=["bodies"])
 def joint_body_update(request, body_id: int, payload: PatchDict[JointBodyIn]):
     return _update(request, JointBody, body_id, services.joint_body_save, "joint_body", payload)
 
 
-@api.get("/bodies/{body_id}/chart", response=ChartOut, tags=["bodies"])
+@api.get("/bodies/{int:body_id}/chart", response=answers(ChartOut), tags=["bodies"])
 def joint_body_chart(request, body_id: int):
     """The organization chart: head, deputies, staff, the four parts with their heads and members
     (and each member's organizations), and the member organizations."""
@@ -711,54 +747,58 @@ def joint_body_chart(request, body_id: int):
         "deputies": [_chart_entry(e) for e in chart["deputies"]],
         "staff": [_chart_entry(e) for e in chart["staff"]],
         "subcommittees": [
-            {**SubcommitteeOut.from_orm(s["subcommittee"]).dict(),
-             "heads": [_chart_entry(e) for e in s["heads"]], "members": [_chart_entry(e) for e in s["members"]]}
+            {**SubcommitteeOut.model_validate(s["subcommittee"]).model_dump(),
+             "heads": [_chart_entry(e) for e in s["heads"]],
+             "members": [_chart_entry(e) for e in s["members"]]}
             for s in chart["subcommittees"]
         ],
         "member_organizations": [_chart_org(m.organization) for m in chart["memberships"]],
     }
 
 
-@api.get("/subcommittees/{subcommittee_id}", response=SubcommitteeDetailOut, tags=["bodies"])
+@api.get("/subcommittees/{int:subcommittee_id}", response=answers(SubcommitteeDetailOut), tags=["bodies"])
 def subcommittee_get(request, subcommittee_id: int):
     return _get(request, Subcommittee, subcommittee_id)
 
 
-@api.patch("/subcommittees/{subcommittee_id}", response=SubcommitteeDetailOut, tags=["bodies"])
+@api.patch("/subcommittees/{int:subcommittee_id}", response=answers(SubcommitteeDetailOut), tags=["bodies"])
 def subcommittee_update(request, subcommittee_id: int, payload: PatchDict[SubcommitteeIn]):
-    return _update(request, Subcommittee, subcommittee_id, services.subcommittee_save, "subcommittee", payload)
+    return _update(request, Subcommittee, subcommittee_id, services.subcommittee_save, "subcommittee",
+                   payload)
 
 
 # ---------------------------------------------------------------- people and positions
 
-@api.get("/people", response=list[PersonOut], tags=["people"])
+@api.get("/people", response=answers(list[PersonOut]), tags=["people"])
 @paginate(Page)
 def person_list(request, filters: Query[PersonFilters]):
     organization = None
     if filters.organization_id is not None:
-        organization = _fields(request.auth, {"organization_id": filters.organization_id})["organization"]
+        organization = _reference(request.auth, "organization", pk=filters.organization_id, code=None,
+                                  id_key="organization_id", code_key="")
     has_login = {True: "yes", False: "no", None: ""}[filters.has_login]
     return selectors.person_list_for_user(
-        request.auth, query=filters.q, organization=organization, within=_within(request, filters), has_login=has_login
+        request.auth, query=filters.q, organization=organization, within=_within(request, filters),
+        has_login=has_login,
     )
 
 
-@api.get("/people/{person_id}", response=PersonOut, tags=["people"])
+@api.get("/people/{int:person_id}", response=answers(PersonOut), tags=["people"])
 def person_get(request, person_id: int):
     return _get(request, Person, person_id)
 
 
-@api.post("/people", response={201: PersonOut}, tags=["people"])
+@api.post("/people", response=answers(PersonOut, 201), tags=["people"])
 def person_create(request, payload: PersonIn):
-    return _create(request, Person, services.person_save, payload.dict(), required=("unit",))
+    return _create(request, Person, services.person_save, payload.model_dump())
 
 
-@api.patch("/people/{person_id}", response=PersonOut, tags=["people"])
+@api.patch("/people/{int:person_id}", response=answers(PersonOut), tags=["people"])
 def person_update(request, person_id: int, payload: PatchDict[PersonIn]):
     return _update(request, Person, person_id, services.person_save, "person", payload)
 
 
-@api.get("/positions", response=list[PositionOut], tags=["people"])
+@api.get("/positions", response=answers(list[PositionOut]), tags=["people"])
 @paginate(Page)
 def position_list(request, filters: Query[PositionFilters]):
     return selectors.position_list_for_user(
@@ -767,20 +807,20 @@ def position_list(request, filters: Query[PositionFilters]):
     )
 
 
-@api.post("/positions", response={201: PositionOut}, tags=["people"])
+@api.post("/positions", response=answers(PositionOut, 201), tags=["people"])
 def position_create(request, payload: PositionIn):
-    return _create(request, Position, services.position_save, payload.dict(), required=("person",))
+    return _create(request, Position, services.position_save, payload.model_dump())
 
 
-@api.patch("/positions/{position_id}", response=PositionOut, tags=["people"])
+@api.patch("/positions/{int:position_id}", response=answers(PositionOut), tags=["people"])
 def position_update(request, position_id: int, payload: PatchDict[PositionIn]):
     return _update(request, Position, position_id, services.position_save, "position", payload)
 
 
-@api.post("/positions/{position_id}/end", response=PositionOut, tags=["people"])
+@api.post("/positions/{int:position_id}/end", response=answers(PositionOut), tags=["people"])
 def position_end(request, position_id: int, payload: PositionEndIn):
     """End a position (today, or on the given date)."""
-    return _update(request, Position, position_id, services.position_end, "position", payload.dict())
+    return _update(request, Position, position_id, services.position_end, "position", payload.model_dump())
 
 
 # ---------------------------------------------------------------- coordination rules
@@ -797,52 +837,60 @@ def _catalog_unit(request, data: dict) -> AdministrativeUnit | None:
     """The catalog named in the payload, or the user's own province; it must be a root unit."""
     if data.get("catalog_unit_id") is None and not data.get("catalog_unit_code"):
         return _own_catalog_root(request.auth)
-    unit = _fields(request.auth, {k: data.get(k) for k in ("catalog_unit_id", "catalog_unit_code")})["catalog_unit"]
+    id_key, code_key = "catalog_unit_id", "catalog_unit_code"
+    unit = _reference(request.auth, "catalog_unit", pk=data.get(id_key), code=data.get(code_key),
+                      id_key=id_key, code_key=code_key)
     if unit.parent_id is not None:
-        raise ValidationError({"catalog_unit": _("Danh mục quy tắc chỉ lập cho đơn vị cấp cao nhất (tỉnh, thành phố).")})
+        raise ValidationError({"catalog_unit": _("Danh mục quy tắc chỉ lập cho đơn vị cấp cao nhất "
+                                                 "(tỉnh, thành phố).")})
     return unit
 
 
-@api.get("/rules", response=list[RuleOut], tags=["rules"])
+@api.get("/rules", response=answers(list[RuleOut]), tags=["rules"])
 @paginate(Page)
 def rule_list(request, filters: Query[RuleFilters]):
-    return selectors.rule_list_for_user(request.auth, query=filters.q, mode=filters.mode or "", catalog=filters.catalog)
+    return selectors.rule_list_for_user(
+        request.auth, query=filters.q, mode=filters.mode or "", catalog=filters.catalog
+    )
 
 
-@api.get("/rules/{rule_id}", response=RuleOut, tags=["rules"])
+@api.get("/rules/{int:rule_id}", response=answers(RuleOut), tags=["rules"])
 def rule_get(request, rule_id: int):
     return _get(request, CoordinationRule, rule_id)
 
 
-@api.post("/rules", response={201: RuleOut}, tags=["rules"])
+@api.post("/rules", response=answers(RuleOut, 201), tags=["rules"])
 def rule_create(request, payload: RuleIn):
     """A rule in a province's own catalog (by default the user's province; an administrator
     without one adds to the shipped default catalog)."""
-    data = payload.dict(exclude={"catalog_unit_id", "catalog_unit_code"})
+    data = payload.model_dump(exclude={"catalog_unit_id", "catalog_unit_code"})
     if not access.can_create(request.auth, CoordinationRule):
         raise PermissionDenied
-    data["catalog_unit"] = _catalog_unit(request, payload.dict())
+    data["catalog_unit"] = _catalog_unit(request, payload.model_dump())
     return Status(201, _get(request, CoordinationRule, services.rule_save(actor=request.auth, **data).pk))
 
 
-@api.patch("/rules/{rule_id}", response=RuleOut, tags=["rules"])
+@api.patch("/rules/{int:rule_id}", response=answers(RuleOut), tags=["rules"])
 def rule_update(request, rule_id: int, payload: PatchDict[RuleUpdate]):
     return _update(request, CoordinationRule, rule_id, services.rule_save, "rule", payload)
 
 
-@api.post("/rules/adopt", response=list[RuleOut], tags=["rules"])
+@api.post("/rules/adopt", response=answers(list[RuleOut]), tags=["rules"])
 def rule_catalog_adopt(request, payload: RuleAdoptIn | None = None):
     """Copy the default catalog into the province's own catalog, to adapt it. Idempotent."""
-    root = _catalog_unit(request, payload.dict() if payload else {})
+    root = _catalog_unit(request, payload.model_dump() if payload else {})
     if root is None:
-        raise PermissionDenied(_("Chỉ thủ trưởng cơ quan khối cấp tỉnh mới lập được danh mục riêng của tỉnh."))
+        raise PermissionDenied(_("Chỉ thủ trưởng cơ quan khối cấp tỉnh mới lập được danh mục "
+                                 "riêng của tỉnh."))
+    # The service returns an existing catalog before checking anything: check here too.
+    access.ensure(request.auth, access.CHANGE, CoordinationRule(catalog_unit=root))
     rules = services.rule_catalog_adopt(actor=request.auth, catalog_unit=root)
     return selectors.rule_list_for_user(request.auth).filter(pk__in=[r.pk for r in rules])
 
 
 # ---------------------------------------------------------------- tokens
 
-@api.post("/tokens", response={201: TokenOut}, auth=[session_auth], tags=["tokens"])
+@api.post("/tokens", response=answers(TokenOut, 201), auth=[session_auth], tags=["tokens"])
 def token_issue(request, payload: TokenIn):
     """A new API token for the logged-in user (session only: a token cannot mint tokens).
     The key is shown in this answer only."""

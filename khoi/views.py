@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from khoi import access, forms, selectors, services
 from khoi.generic import Column, Filter, ObjectEditView, ObjectListView
@@ -59,6 +59,7 @@ def _heads(obj) -> str:
 
 
 @login_required
+@require_safe
 def home(request):
     """What is mine and what is due, by role."""
     user = request.user
@@ -133,6 +134,7 @@ class UnitListView(ObjectListView):
     ]
 
 
+@require_safe
 def unit_detail(request, pk):
     unit = access.get_for_user_or_404(request.user, access.VIEW, AdministrativeUnit.objects.select_related("parent"), pk=pk)
     children = selectors.unit_list_for_user(request.user).filter(parent=unit).order_by("search_name")
@@ -150,6 +152,7 @@ def unit_detail(request, pk):
 
 
 @login_required
+@require_safe
 def unit_lookup(request):
     """Suggestions for the unit pickers (htmx fills a datalist)."""
     units = selectors.unit_lookup(request.user, request.GET.get("q", ""))
@@ -188,6 +191,7 @@ class OrganizationListView(ObjectListView):
     ]
 
 
+@require_safe
 def organization_detail(request, pk):
     org = access.get_for_user_or_404(
         request.user, access.VIEW, Organization.objects.select_related("org_type", "unit"), pk=pk
@@ -231,6 +235,7 @@ class JointBodyListView(ObjectListView):
     filters = [UNIT_FILTER]
 
 
+@require_safe
 def joint_body_detail(request, pk):
     """The organization chart: head, deputies, the four parts with their members and organizations."""
     body = access.get_for_user_or_404(request.user, access.VIEW, JointBody.objects.select_related("unit"), pk=pk)
@@ -253,6 +258,7 @@ class JointBodyEditView(ObjectEditView):
     title_edit = _lazy("Sửa cơ quan khối")
 
 
+@require_safe
 def subcommittee_detail(request, pk):
     sub = access.get_for_user_or_404(request.user, access.VIEW, Subcommittee.objects.select_related("joint_body__unit"), pk=pk)
     positions = selectors.subcommittee_members(sub)
@@ -306,6 +312,7 @@ class PersonListView(ObjectListView):
     ]
 
 
+@require_safe
 def person_detail(request, pk):
     person = access.get_for_user_or_404(request.user, access.VIEW, Person.objects.select_related("unit", "user"), pk=pk)
     positions = person.positions.select_related("organization", "joint_body", "subcommittee__joint_body").order_by(
@@ -432,6 +439,7 @@ def _adoptable_root(user):
     return None
 
 
+@require_safe
 def rule_detail(request, pk):
     rule = access.get_for_user_or_404(request.user, access.VIEW, CoordinationRule.objects.select_related("catalog_unit"), pk=pk)
     history = rule.history.select_related("history_user").order_by("-history_date")[:50]

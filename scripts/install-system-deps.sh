@@ -8,7 +8,8 @@
 #   scripts/install-system-deps.sh --check     only report; exit 1 if anything is missing
 #
 # Not fonts-liberation: its Liberation 1.07 lacks ơ, ư, ạ, ấ and ~70 other Vietnamese letters
-# (see ../shared/research/dependencies.md); fonts-liberation2 has them.
+# (see ../shared/research/dependencies.md); fonts-liberation2 has them. python3-venv is added
+# when the system Python cannot create a virtualenv (Debian ships it separately).
 # As root it runs apt-get (noninteractive, --no-install-recommends, `apt-get update` only when
 # something is missing). As another user it prints the exact sudo command and exits 1 if a
 # required package is missing (a missing chromium alone only warns: browser tests skip).
@@ -24,10 +25,19 @@ for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
     --check) check_only=1 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "install-system-deps: unknown option: $arg (use --browser, --check)" >&2; exit 2 ;;
   esac
 done
+
+# A Debian python3 without ensurepip cannot create the project's virtualenv: add python3-venv.
+# (PYTHON: the interpreter `make venv` uses; by default python3.11, else python3.)
+py="${PYTHON:-$(command -v python3.11 || command -v python3 || true)}"
+if [ -n "$py" ] && ! "$py" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  case "$(readlink -f "$(command -v "$py")")" in
+    /usr/bin/*) REQUIRED+=(python3-venv) ;;
+  esac
+fi
 
 packages=("${REQUIRED[@]}")
 if [ "$want_browser" = 1 ]; then packages+=("${BROWSER[@]}"); fi

@@ -43,6 +43,7 @@ Every worker writes its output to a temporary log file (``proc.log_path``); ``wa
 ``kill_group`` print it when something goes wrong, and ``worker_log(proc)`` returns it so a test
 can include it in an assertion message.
 """
+
 from __future__ import annotations
 
 import os
@@ -254,7 +255,7 @@ def wait_ready(proc: subprocess.Popen, timeout: float = 60.0) -> None:
         try:
             if ping(proc, timeout=1.0):
                 return
-        except Exception as exc:  # broker not reachable yet, etc.: retry until the deadline
+        except Exception as exc:  # noqa: BLE001 - broker not reachable yet, etc.: retry until the deadline
             last_error = exc
         else:
             last_error = None

@@ -5,7 +5,7 @@ Sections (add new fixtures to the section they belong to, or start a new one at 
 1. Services that may be absent — ``require_service()``: skip normally, FAIL under
    ``KHOI_REQUIRE_SERVICES=1`` (as ``.ci/run``'s second pass sets), plus a hook that turns any
    skip into a failed run in that mode.
-2. Test isolation — uploads/generated files and the embedded Celery queue go to a temporary
+2. Test isolation — MEDIA_ROOT, STATIC_ROOT and the embedded Celery queue go to a temporary
    directory, never into the demo's ``var/``.
 3. Markers by directory — ``tests/e2e/`` → ``e2e``; fixtures that need a service → ``services``.
 4. PostgreSQL and Redis — ``postgres``, ``redis_url``, ``fresh_broker``.
@@ -13,6 +13,7 @@ Sections (add new fixtures to the section they belong to, or start a new one at 
 6. Browser — ``chromium_browser`` (session), ``page`` (per test, 1280×900; screenshot into
    ``test-results/`` when the test fails).
 """
+
 from __future__ import annotations
 
 import os
@@ -76,7 +77,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     if services_required() and _skipped:
-        terminalreporter.section(f"{REQUIRE_SERVICES_ENV}=1: skipped tests count as failures", sep="=", red=True)
+        terminalreporter.section(
+            f"{REQUIRE_SERVICES_ENV}=1: skipped tests count as failures", sep="=", red=True
+        )
         for nodeid in _skipped:
             terminalreporter.line(f"SKIPPED (not allowed) {nodeid}", red=True)
 
@@ -86,11 +89,10 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     from django.db import connection
 
     broker = urlsplit(settings.CELERY_BROKER_URL)
-    return [
-        f"khoi: database {connection.vendor}, Celery broker {broker.scheme}://"
-        f"{broker.hostname or ''}{broker.path if broker.scheme != 'filesystem' else ''}, "
-        f"{REQUIRE_SERVICES_ENV}={'1 (skips fail the run)' if services_required() else '0'}"
-    ]
+    where = f"{broker.hostname or ''}{broker.path}" if broker.scheme != "filesystem" else ""
+    required = "1 (skips fail the run)" if services_required() else "0"
+    header = f"khoi: database {connection.vendor}, Celery broker {broker.scheme}://{where}, "
+    return [header + f"{REQUIRE_SERVICES_ENV}={required}"]
 
 
 # ============================================================================================
@@ -102,7 +104,7 @@ _settings_override_key = pytest.StashKey[object]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Point MEDIA_ROOT and the embedded (filesystem) Celery queue at a temporary directory.
+    """Point MEDIA_ROOT, STATIC_ROOT and the embedded (filesystem) Celery queue at a temporary directory.
 
     Without this, a test that enqueues a task on the embedded broker would leave a message in
     var/celery/queue that the demo's worker later runs against the demo database, and generated
@@ -115,7 +117,8 @@ def pytest_configure(config: pytest.Config) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="khoi-tests-"))
     config.stash[_tmp_root_key] = tmp
     (tmp / "media").mkdir()
-    overrides: dict[str, object] = {"MEDIA_ROOT": tmp / "media"}
+    (tmp / "static").mkdir()  # WhiteNoise warns about a missing STATIC_ROOT (live_server tests)
+    overrides: dict[str, object] = {"MEDIA_ROOT": tmp / "media", "STATIC_ROOT": tmp / "static"}
     if settings.CELERY_BROKER_URL.startswith("filesystem"):
         queue, processed = tmp / "celery" / "queue", tmp / "celery" / "processed"
         queue.mkdir(parents=True)
@@ -307,6 +310,9 @@ def start_celery_worker(request: pytest.FixtureRequest, fresh_broker: str, postg
             kill_group(proc)
         except Exception as exc:  # noqa: BLE001 - kill the others first, then report
             errors.append(exc)
+        else:
+            if not failed:
+                Path(proc.log_path).unlink(missing_ok=True)
     if errors:
         raise errors[0]
 
@@ -340,7 +346,9 @@ def chromium_browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        require_service("chromium", False, "the `playwright` package is not installed (pip install -e '.[test]')")
+        require_service(
+            "chromium", False, "the `playwright` package is not installed (pip install -e '.[test]')"
+        )
     require_service(
         "chromium",
         os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK),

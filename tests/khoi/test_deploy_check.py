@@ -1,5 +1,6 @@
 """`manage.py check --deploy` with production settings (DEBUG=0) reports nothing — and does warn
 when a production setting is missing, so this test can fail (research/reliability.md §3.1)."""
+
 from __future__ import annotations
 
 import os

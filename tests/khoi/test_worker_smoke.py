@@ -4,6 +4,7 @@ through Redis, and dies with its whole process group on SIGKILL (tests/celery_wo
 Needs CELERY_BROKER_URL=redis://… and DATABASE_URL=postgres://… (skips otherwise; fails under
 KHOI_REQUIRE_SERVICES=1, as in .ci/run's second pass).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -46,19 +47,29 @@ def test_worker_env_points_at_the_test_database(postgres, redis_url):
     assert count == "1"
 
 
-def test_worker_runs_a_task_from_redis_and_dies_with_its_group(start_celery_worker):
+def test_worker_runs_a_task_from_redis_and_dies_with_its_group(start_celery_worker, postgres):
+    from django.conf import settings
+
     from khoi.celery import app
 
     proc = start_celery_worker("smoke", queues=("default", "reports"))
     assert proc.poll() is None
 
-    # The worker took the short test timings from its environment (khoi/settings.py reads them).
+    # The worker runs against the test database, with the test process's MEDIA_ROOT and the short
+    # test timings from its environment (khoi/settings.py reads them). `inspect conf` answers
+    # from inside the worker process (Celery keys as Django settings carry them: CELERY_…).
     with app.connection_for_write(proc.broker_url) as conn:
-        replies = app.control.inspect(destination=[proc.nodename], timeout=3, connection=conn).conf() or {}
-    conf = replies[proc.nodename]
+        replies = app.control.inspect(destination=[proc.nodename], timeout=5, connection=conn).conf() or {}
+    assert proc.nodename in replies, replies
+    conf = {k.removeprefix("CELERY_").lower(): v for k, v in replies[proc.nodename].items()}
+    assert conf["databases"]["default"]["NAME"] == postgres.settings_dict["NAME"]
+    assert conf["databases"]["default"]["NAME"].startswith("test_")
+    assert str(settings.MEDIA_ROOT) in conf["media_root"]
     assert conf["broker_transport_options"]["visibility_timeout"] == 10
     assert conf["broker_transport_options"]["unacked_restore_interval"] == 1
+    assert conf["broker_transport_options"]["unacked_restore_throttle"] == 1
     assert conf["task_time_limit"] == 8
+    assert conf["task_soft_time_limit"] == 6
     assert conf["task_acks_late"] is True
     assert conf["worker_prefetch_multiplier"] == 1
 

@@ -1,0 +1,130 @@
+"""A small world for access tests: province P1 with districts D1 (own) and D2 (other
+district), province P2 with district D3 (other province); at each district a joint body, its
+organizations, four parts and people; at D1 one login per role, at P1 the provincial board."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+
+from khoi.models import (
+    AdministrativeUnit,
+    CoordinationRule,
+    JointBody,
+    JointBodyMembership,
+    Organization,
+    OrganizationType,
+    Person,
+    Position,
+    PositionRole,
+    Subcommittee,
+)
+from khoi.defaults import SUBCOMMITTEES
+
+START = dt.date(2020, 1, 1)
+PASSWORD = "mat-khau-thu-nghiem-2025"
+
+
+@dataclass
+class District:
+    unit: AdministrativeUnit
+    commune: AdministrativeUnit
+    body: JointBody
+    orgs: dict[str, Organization]
+    subs: dict[str, Subcommittee]
+    person: Person  # a plain person registered at the district
+    org_position: Position  # a staff position in the women's union
+
+
+@dataclass
+class World:
+    p1: AdministrativeUnit
+    p2: AdministrativeUnit
+    districts: dict[str, District]  # "own", "other_district", "other_province"
+    users: dict[str, object] = field(default_factory=dict)
+    rules: dict[str, CoordinationRule] = field(default_factory=dict)
+
+
+def unit(code, name, level, parent=None, unit_type=None):
+    return AdministrativeUnit.objects.create(
+        code=code, name=name, level=level, parent=parent,
+        unit_type=unit_type or {"province": "Tỉnh", "district": "Huyện", "commune": "Xã"}[level],
+    )
+
+
+def position(person, seat, title, role):
+    kw = {Organization: "organization", JointBody: "joint_body", Subcommittee: "subcommittee"}[type(seat)]
+    seat_unit = seat.joint_body.unit if isinstance(seat, Subcommittee) else seat.unit
+    return Position.objects.create(person=person, title=title, role=role, start_date=START, unit=seat_unit, **{kw: seat})
+
+
+def login_for(person, username, **extra):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
+
+
+def build_district(code: str, name: str, province: AdministrativeUnit) -> District:
+    types = {t.code: t for t in OrganizationType.objects.all()}
+    district = unit(code, f"Huyện {name}", "district", province)
+    commune = unit(code + "01", f"Xã Trung Tâm {name}", "commune", district)
+    orgs = {
+        c: Organization.objects.create(org_type=types[c], unit=district, name=f"{types[c].short_name} huyện {name}")
+        for c in ("MTTQ", "HLHPN", "DTN", "HND", "HCCB")
+    }
+    body = JointBody.objects.create(unit=district, name=f"Cơ quan Khối huyện {name}", valid_from=START)
+    subs = {kind: Subcommittee.objects.create(joint_body=body, kind=kind, name=label, sort_order=i)
+            for i, (kind, label) in enumerate(SUBCOMMITTEES)}
+    for org in orgs.values():
+        JointBodyMembership.objects.create(joint_body=body, organization=org)
+    person = Person.objects.create(full_name=f"Người Dân {name}", unit=district)
+    staffer = Person.objects.create(full_name=f"Cán Bộ Hội {name}", unit=district)
+    org_position = position(staffer, orgs["HLHPN"], "Chuyên viên Hội LHPN", PositionRole.STAFF)
+    return District(district, commune, body, orgs, subs, person, org_position)
+
+
+def build_world() -> World:
+    p1 = unit("91", "Tỉnh Một", "province")
+    p2 = unit("92", "Tỉnh Hai", "province")
+    world = World(p1, p2, {
+        "own": build_district("911", "Đầm Hà", p1),
+        "other_district": build_district("912", "Bình Liêu", p1),
+        "other_province": build_district("921", "Na Hang", p2),
+    })
+    d1 = world.districts["own"]
+    types = {t.code: t for t in OrganizationType.objects.all()}
+
+    head = Person.objects.create(full_name="Trưởng Khối", unit=d1.unit)
+    position(head, d1.body, "Thủ trưởng Cơ quan Khối", PositionRole.HEAD)
+    deputy = Person.objects.create(full_name="Phó Khối", unit=d1.unit)
+    position(deputy, d1.orgs["HLHPN"], "Chủ tịch Hội LHPN", PositionRole.HEAD)
+    position(deputy, d1.body, "Phó Trưởng khối", PositionRole.DEPUTY)
+    sub_head = Person.objects.create(full_name="Trưởng Tiểu Ban", unit=d1.unit)
+    position(sub_head, d1.subs["propaganda"], "Trưởng Tiểu ban Tuyên truyền – Vận động", PositionRole.HEAD)
+    staff = Person.objects.create(full_name="Cán Bộ Mặt Trận", unit=d1.unit)
+    position(staff, d1.orgs["MTTQ"], "Chuyên viên Ủy ban MTTQ", PositionRole.STAFF)
+    field_member = Person.objects.create(full_name="Tổ Viên", unit=d1.unit)
+    position(field_member, d1.orgs["DTN"], "Tổ viên tổ công tác", PositionRole.FIELD)
+    board_org = Organization.objects.create(org_type=types["BDV"], unit=p1, name="Ban Dân vận Tỉnh ủy Tỉnh Một")
+    board = Person.objects.create(full_name="Chuyên Viên Ban Dân Vận", unit=p1)
+    position(board, board_org, "Chuyên viên Ban Dân vận Tỉnh ủy", PositionRole.STAFF)
+
+    world.users = {
+        "head": login_for(head, "head"),
+        "deputy": login_for(deputy, "deputy"),
+        "sub_head": login_for(sub_head, "sub_head"),
+        "staff": login_for(staff, "staff"),
+        "field": login_for(field_member, "field"),
+        "board": login_for(board, "board"),
+        "norole": get_user_model().objects.create_user(username="norole", password=PASSWORD),
+        "admin": get_user_model().objects.create_superuser(username="admin", password=PASSWORD),
+    }
+    default_rule = CoordinationRule.objects.get(catalog_unit__isnull=True, code="C3")
+    world.rules = {
+        "own": CoordinationRule.objects.create(catalog_unit=p1, code="C3", name="Hội nghị tổng kết chung", mode="shared"),
+        "other_district": default_rule,
+        "other_province": CoordinationRule.objects.create(catalog_unit=p2, code="C3", name="Hội nghị chung", mode="shared"),
+    }
+    return world

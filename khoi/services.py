@@ -46,7 +46,11 @@ def _write(obj: Model, *, actor, fields: dict, exclude_clean: tuple[str, ...] = 
 @transaction.atomic
 def unit_save(*, actor, unit: AdministrativeUnit | None = None, **fields) -> AdministrativeUnit:
     unit = unit or AdministrativeUnit()
-    return _write(unit, actor=actor, fields=fields, exclude_clean=("path",))
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    # The access check reads the path: give the unit its place under the (new) parent first.
+    unit.path = f"{unit.parent.path if unit.parent_id else '/'}{unit.pk or 0}/"
+    return _write(unit, actor=actor, fields={}, exclude_clean=("path",))
 
 
 @transaction.atomic

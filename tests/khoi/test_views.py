@@ -137,3 +137,17 @@ def test_home_lists_what_is_due(world, client_for):
     # the world's subcommittees other than propaganda have no head: the head is told
     assert "Tiểu ban Kiểm tra – Giám sát (Cơ quan Khối huyện Đầm Hà) chưa có trưởng tiểu ban." in body
     assert "Bình Liêu" not in body
+
+
+def test_head_adds_a_residential_area_below_the_district_but_not_elsewhere(world, client_for):
+    from khoi.models import AdministrativeUnit
+
+    d1, d2 = world.districts["own"], world.districts["other_district"]
+    data = {"code": "9110101", "name": "Khu Hòa Bình", "unit_type": "Khu", "level": "area", "parent": d1.commune.code}
+    response = client_for("head").post(reverse("khoi:unit_create"), data)
+    assert response.status_code == 302
+    area = AdministrativeUnit.objects.get(code="9110101")
+    assert area.path.startswith(d1.commune.path) and area.path != d1.commune.path
+    # the other district's commune is out of reach: a form error, nothing saved
+    response = client_for("head").post(reverse("khoi:unit_create"), {**data, "code": "9120101", "parent": d2.commune.code})
+    assert response.status_code == 400 and not AdministrativeUnit.objects.filter(code="9120101").exists()

@@ -305,6 +305,14 @@ def shared_with(user, joint_body: JointBody, action: str = VIEW) -> bool:
     return table.objects.filter(user=user, content_object=joint_body, permission__codename=codenames[action]).exists()
 
 
+def own_catalog_root(user) -> AdministrativeUnit | None:
+    """The province (a root unit) whose rule catalog this user adapts: where they head a joint body."""
+    for grant in grants(user):
+        if grant.role == HEAD and grant.at_root:
+            return AdministrativeUnit.objects.filter(pk=grant.root_id).first()
+    return None
+
+
 def grant_exception(*, user, obj: Model, action: str = VIEW) -> None:
     """Record a guardian exception (services call this; nobody else writes permissions)."""
     from guardian.shortcuts import assign_perm

@@ -825,18 +825,10 @@ def position_end(request, position_id: int, payload: PositionEndIn):
 
 # ---------------------------------------------------------------- coordination rules
 
-def _own_catalog_root(user) -> AdministrativeUnit | None:
-    """The province whose catalog this user adapts: where they head a joint body at a root unit."""
-    for grant in access.grants(user):
-        if grant.role == access.HEAD and grant.at_root:
-            return AdministrativeUnit.objects.filter(pk=grant.root_id).first()
-    return None
-
-
 def _catalog_unit(request, data: dict) -> AdministrativeUnit | None:
     """The catalog named in the payload, or the user's own province; it must be a root unit."""
     if data.get("catalog_unit_id") is None and not data.get("catalog_unit_code"):
-        return _own_catalog_root(request.auth)
+        return access.own_catalog_root(request.auth)
     id_key, code_key = "catalog_unit_id", "catalog_unit_code"
     unit = _reference(request.auth, "catalog_unit", pk=data.get(id_key), code=data.get(code_key),
                       id_key=id_key, code_key=code_key)

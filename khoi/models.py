@@ -415,7 +415,7 @@ class RuleMode(models.TextChoices):
     SEPARATE = "separate", _("Chia (riêng)")
 
 
-class CoordinationRule(models.Model):
+class CoordinationRule(SearchNameMixin):
     """One item of the coordination regulation ("9 chung, 14 chia").
 
     ``catalog_unit`` empty: the shipped default catalog. A province (any root unit) adapts

@@ -26,7 +26,7 @@ def search(qs: QuerySet, query: str | None, *, field: str = "search_name", code_
     for term in text.search_terms(query):
         condition = Q(**{f"{field}__contains": term})
         if code_field:
-            condition |= Q(**{f"{code_field}__startswith": term})
+            condition |= Q(**{f"{code_field}__istartswith": term})
         qs = qs.filter(condition)
     return qs
 
@@ -136,9 +136,7 @@ def rule_list_for_user(user, *, query: str = "", mode: str = "", catalog: str = 
         qs = qs.filter(catalog_unit__isnull=True)
     elif catalog.isdigit():
         qs = qs.filter(catalog_unit_id=int(catalog))
-    for term in text.search_terms(query):
-        qs = qs.filter(Q(name__icontains=term) | Q(code__istartswith=term) | Q(name__icontains=query.strip()))
-    return qs
+    return search(qs, query, code_field="code")
 
 
 def rule_catalog_for_unit(unit: AdministrativeUnit) -> QuerySet:

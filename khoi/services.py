@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,11 +48,24 @@ def _write(obj: Model, *, actor, fields: dict, exclude_clean: tuple[str, ...] = 
 @transaction.atomic
 def unit_save(*, actor, unit: AdministrativeUnit | None = None, **fields) -> AdministrativeUnit:
     unit = unit or AdministrativeUnit()
+    old_path = unit.path if unit.pk else ""
     for name, value in fields.items():
         setattr(unit, name, value)
     # The access check reads the path: give the unit its place under the (new) parent first.
     unit.path = f"{unit.parent.path if unit.parent_id else '/'}{unit.pk or 0}/"
-    return _write(unit, actor=actor, fields={}, exclude_clean=("path",))
+    _write(unit, actor=actor, fields={}, exclude_clean=("path",))
+    if old_path and old_path != unit.path:
+        _move_subtree(old_path, unit.path)
+    return unit
+
+
+def _move_subtree(old_path: str, new_path: str) -> None:
+    """Re-root the descendants' materialized paths after their ancestor moved."""
+    depth_change = new_path.count("/") - old_path.count("/")
+    AdministrativeUnit.objects.filter(path__startswith=old_path).exclude(path=new_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_change,
+    )
 
 
 @transaction.atomic
@@ -137,6 +152,7 @@ def position_end(*, actor, position: Position, end_date: dt.date | None = None) 
 @transaction.atomic
 def rule_catalog_adopt(*, actor, catalog_unit: AdministrativeUnit) -> list[CoordinationRule]:
     """Copy the default catalog for a province (a root unit) so it can adapt it. Idempotent."""
+    access.ensure(actor, access.CHANGE, CoordinationRule(catalog_unit=catalog_unit))
     own = list(CoordinationRule.objects.filter(catalog_unit=catalog_unit))
     if own:
         return own

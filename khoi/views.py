@@ -426,17 +426,9 @@ class RuleListView(ObjectListView):
     ]
 
     def extra_context(self, request):
-        root = _adoptable_root(request.user)
+        root = access.own_catalog_root(request.user)
         has_own = root is not None and CoordinationRule.objects.filter(catalog_unit=root).exists()
         return {"adoptable": root if root and not has_own else None, "own_catalog": root if has_own else None}
-
-
-def _adoptable_root(user):
-    """The province whose catalog this user may adapt (head of a joint body at a root unit)."""
-    for grant in access.grants(user):
-        if grant.role == access.HEAD and grant.at_root:
-            return AdministrativeUnit.objects.filter(pk=grant.root_id).first()
-    return None
 
 
 @require_safe
@@ -445,13 +437,13 @@ def rule_detail(request, pk):
     history = rule.history.select_related("history_user").order_by("-history_date")[:50]
     return render(request, "khoi/rule_detail.html", {
         "rule": rule, "history": history, "can_change": access.can(request.user, access.CHANGE, rule),
-        "adoptable": _adoptable_root(request.user) if rule.catalog_unit_id is None else None,
+        "adoptable": access.own_catalog_root(request.user) if rule.catalog_unit_id is None else None,
     })
 
 
 @require_POST
 def rule_catalog_adopt(request):
-    root = _adoptable_root(request.user)
+    root = access.own_catalog_root(request.user)
     if root is None:
         raise PermissionDenied
     services.rule_catalog_adopt(actor=request.user, catalog_unit=root)
@@ -471,6 +463,6 @@ class RuleEditView(ObjectEditView):
     def service_kwargs(self, form):
         kwargs = super().service_kwargs(form)
         if form.instance.pk is None:
-            root = _adoptable_root(self.request.user)
+            root = access.own_catalog_root(self.request.user)
             kwargs["catalog_unit"] = root
         return kwargs

@@ -100,7 +100,6 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
 
 # Cells the code does not meet yet (each is xfail(strict): it fails loudly once fixed).
 KNOWN_BUGS = {
-    ("post", "/units", "head", "own"): "services.unit_save checks access before the new unit has a path",
 }
 
 PAYLOADS = {

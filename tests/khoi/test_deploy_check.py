@@ -18,6 +18,7 @@ _CLEARED = (
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL",
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "CSRF_TRUSTED_ORIGINS", "KHOI_VAR_DIR",
     "MEDIA_ROOT", "STATIC_ROOT", "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for Playwright; never in production
 )  # fmt: skip
 
 

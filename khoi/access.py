@@ -21,6 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from programme.models import Activity, Overlap, WorkProgramme
+from subcommittees.models import Task
 from khoi.models import (
     AdministrativeUnit,
     CoordinationRule,
@@ -153,6 +155,15 @@ POLICY: dict[type[Model], dict[str, dict[str, str]]] = {
         CHANGE: {HEAD: "subtree", STAFF: "own_org", SUB_HEAD: "own_sub"},
     },
     CoordinationRule: {VIEW: dict.fromkeys(EVERYONE, "catalog"), CHANGE: {HEAD: "own_catalog"}},
+    # The work programme: the head and subcommittee heads plan joint activities; an
+    # organization's staff keep its own (separate) activities; the others only look.
+    WorkProgramme: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "own_body"}},
+    Activity: {
+        VIEW: dict.fromkeys(EVERYONE, "subtree"),
+        CHANGE: {HEAD: "own_body_joint", SUB_HEAD: "own_sub_joint", STAFF: "owner_org"},
+    },
+    Overlap: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "own_body"}},
+    Task: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "own_body", SUB_HEAD: "own_sub"}},
 }
 
 # How each model reaches the columns the policy filters on.
@@ -164,6 +175,11 @@ FIELDS: dict[type[Model], dict[str, str]] = {
     Person: {"path": "unit__path"},
     Position: {"path": "unit__path", "org": "organization_id", "body": "joint_body_id", "sub": "subcommittee_id"},
     CoordinationRule: {"catalog": "catalog_unit_id"},
+    WorkProgramme: {"path": "joint_body__unit__path", "body": "joint_body_id"},
+    Activity: {"path": "programme__joint_body__unit__path", "body": "programme__joint_body_id",
+               "sub": "subcommittee_id", "owner": "owner_id"},
+    Overlap: {"path": "first__programme__joint_body__unit__path", "body": "first__programme__joint_body_id"},
+    Task: {"path": "joint_body__unit__path", "body": "joint_body_id", "sub": "subcommittee_id"},
 }
 
 # Guardian exceptions, direct-FK tables only: model → (table, codename per action).
@@ -182,6 +198,12 @@ def _scope_q(model: type[Model], grant: Grant, scope: str) -> Q | None:
         return Q(**{f["body"]: grant.joint_body_id}) if grant.joint_body_id and "body" in f else None
     if scope == "own_sub":
         return Q(**{f["sub"]: grant.subcommittee_id}) if grant.subcommittee_id and "sub" in f else None
+    if scope == "own_body_joint":
+        return Q(**{f["body"]: grant.joint_body_id, f"{f['owner']}__isnull": True}) if grant.joint_body_id else None
+    if scope == "own_sub_joint":
+        return Q(**{f["sub"]: grant.subcommittee_id, f"{f['owner']}__isnull": True}) if grant.subcommittee_id else None
+    if scope == "owner_org":
+        return Q(**{f["owner"]: grant.organization_id}) if grant.organization_id else None
     if scope == "catalog":
         return Q(**{f"{f['catalog']}__isnull": True}) | Q(**{f["catalog"]: grant.root_id})
     if scope == "own_catalog":
@@ -209,6 +231,12 @@ def _scope_matches(obj: Model, grant: Grant, scope: str) -> bool:
         return bool("body" in f and grant.joint_body_id and _resolve(obj, f["body"]) == grant.joint_body_id)
     if scope == "own_sub":
         return bool("sub" in f and grant.subcommittee_id and _resolve(obj, f["sub"]) == grant.subcommittee_id)
+    if scope == "own_body_joint":
+        return bool(grant.joint_body_id and _resolve(obj, f["body"]) == grant.joint_body_id and _resolve(obj, f["owner"]) is None)
+    if scope == "own_sub_joint":
+        return bool(grant.subcommittee_id and _resolve(obj, f["sub"]) == grant.subcommittee_id and _resolve(obj, f["owner"]) is None)
+    if scope == "owner_org":
+        return bool(grant.organization_id and _resolve(obj, f["owner"]) == grant.organization_id)
     catalog = _resolve(obj, f["catalog"])
     if scope == "catalog":
         return catalog is None or catalog == grant.root_id
@@ -270,9 +298,10 @@ def _may_create_under(model: type[Model], grant: Grant, scope: str) -> bool:
         return True
     if scope == "own_catalog":
         return grant.at_root
-    key = {"own_org": "org", "own_body": "body", "own_sub": "sub"}[scope]
+    key = {"own_org": "org", "own_body": "body", "own_sub": "sub", "own_body_joint": "body",
+           "own_sub_joint": "sub", "owner_org": "owner"}[scope]
     seat_id = {"org": grant.organization_id if grant.lead else None, "body": grant.joint_body_id,
-               "sub": grant.subcommittee_id}[key]
+               "sub": grant.subcommittee_id, "owner": grant.organization_id}[key]
     return bool(seat_id) and FIELDS[model].get(key) not in (None, "pk")
 
 

@@ -124,8 +124,10 @@ class PersonForm(UserBoundForm):
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
-    password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput, min_length=10)
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150,
+                               widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    password = forms.CharField(label=_("Mật khẩu mới"), min_length=10,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
 
 class PositionForm(UserBoundForm):

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -108,6 +109,7 @@ class ObjectEditView(LoginRequiredMixin, View):
     title_create = ""
     title_edit = ""
     template_name = "khoi/object_form.html"
+    cancel_url_name = "home"
 
     def get_object(self, request, pk):
         return access.get_for_user_or_404(request.user, access.CHANGE, self.model, pk=pk)
@@ -120,7 +122,7 @@ class ObjectEditView(LoginRequiredMixin, View):
             "form": form,
             "object": obj,
             "title": self.title_edit if obj else self.title_create,
-            "cancel_url": obj.get_absolute_url() if obj else request.META.get("HTTP_REFERER", "/"),
+            "cancel_url": obj.get_absolute_url() if obj else reverse(self.cancel_url_name),
         }
 
     def get(self, request, pk=None):

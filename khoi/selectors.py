@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from khoi import access, text
@@ -31,6 +31,20 @@ def search(qs: QuerySet, query: str | None, *, field: str = "search_name", code_
     return qs
 
 
+def best_matches_first(qs: QuerySet, query: str | None, *, field: str = "search_name") -> QuerySet:
+    """Exact names ("na hang" → "Xã Nà Hang") before names that merely contain the words."""
+    folded = text.fold(query)
+    if not folded:
+        return qs
+    rank = Case(
+        When(Q(**{field: folded}) | Q(**{f"{field}__endswith": " " + folded}), then=Value(0)),
+        When(**{f"{field}__contains": folded}, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(match_rank=rank).order_by("match_rank", *qs.model._meta.ordering)
+
+
 def _current_position_prefetch(lookup: str, to_attr: str, **filters) -> Prefetch:
     return Prefetch(
         lookup,
@@ -51,7 +65,7 @@ def unit_list_for_user(user, *, query: str = "", level: str = "", within: Admini
         qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
     elif status == "past":
         qs = qs.filter(valid_to__lt=today)
-    return search(qs, query, code_field="code")
+    return best_matches_first(search(qs, query, code_field="code"), query)
 
 
 def unit_lookup(user, query: str, *, action: str = access.VIEW, limit: int = 20) -> list[AdministrativeUnit]:

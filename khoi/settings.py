@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ninja",
     "simple_history",
     "khoi",
+    "programme",
     "subcommittees",
     "campaigns",
     "reports",
@@ -146,7 +147,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "")  # empty: notifications stay in the app
+# Without EMAIL_BACKEND, notifications stay in the app only.
+KHOI_SEND_EMAIL = bool(os.environ.get("EMAIL_BACKEND"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.dummy.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "khoi@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

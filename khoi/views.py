@@ -91,12 +91,21 @@ def home(request):
         "my_positions": my_positions,
         "bodies": bodies,
         "due": due,
-        "roles": sorted(access.roles(user)),
+        "roles": _display_roles(user),
         "role_labels": ROLE_LABELS,
         "can_manage": manageable_bodies.exists() or access.is_admin(user),
         "extra_panels": [],
     }
     return render(request, "khoi/home.html", context)
+
+
+def _display_roles(user) -> list[str]:
+    """Roles worth a badge: "staff" says nothing more next to a leading role."""
+    found = access.roles(user)
+    if found & {access.HEAD, access.DEPUTY, access.SUB_HEAD, access.BOARD}:
+        found.discard(access.STAFF)
+    order = list(ROLE_LABELS)
+    return sorted(found, key=order.index)
 
 
 ROLE_LABELS = {
@@ -163,6 +172,7 @@ def unit_lookup(request):
 
 
 class UnitEditView(ObjectEditView):
+    cancel_url_name = "khoi:unit_list"
     model = AdministrativeUnit
     form_class = forms.UnitForm
     service = services.unit_save
@@ -208,6 +218,7 @@ def organization_detail(request, pk):
 
 
 class OrganizationEditView(ObjectEditView):
+    cancel_url_name = "khoi:organization_list"
     model = Organization
     form_class = forms.OrganizationForm
     service = services.organization_save
@@ -246,10 +257,12 @@ def joint_body_detail(request, pk):
         "can_change": access.can(request.user, access.CHANGE, body),
         "can_add_position": access.can(request.user, access.CHANGE, Position(joint_body=body, unit=body.unit)),
         "rules": selectors.rule_catalog_for_unit(body.unit),
+        "today": timezone.localdate(),
     })
 
 
 class JointBodyEditView(ObjectEditView):
+    cancel_url_name = "khoi:jointbody_list"
     model = JointBody
     form_class = forms.JointBodyForm
     service = services.joint_body_save
@@ -272,6 +285,7 @@ def subcommittee_detail(request, pk):
 
 
 class SubcommitteeEditView(ObjectEditView):
+    cancel_url_name = "khoi:jointbody_list"
     model = Subcommittee
     form_class = forms.SubcommitteeForm
     service = services.subcommittee_save
@@ -350,6 +364,7 @@ def person_login(request, pk):
 
 
 class PersonEditView(ObjectEditView):
+    cancel_url_name = "khoi:person_list"
     model = Person
     form_class = forms.PersonForm
     service = services.person_save
@@ -384,6 +399,7 @@ class PositionListView(ObjectListView):
 
 
 class PositionEditView(ObjectEditView):
+    cancel_url_name = "khoi:position_list"
     model = Position
     form_class = forms.PositionForm
     service = services.position_save
@@ -453,6 +469,7 @@ def rule_catalog_adopt(request):
 
 
 class RuleEditView(ObjectEditView):
+    cancel_url_name = "khoi:rule_list"
     model = CoordinationRule
     form_class = forms.RuleForm
     service = services.rule_save

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from campaigns.models import Campaign, Case, Household, WorkTeam
 from programme.models import Activity, Overlap, WorkProgramme
 from subcommittees.models import Task
 from khoi.models import (
@@ -60,6 +61,7 @@ class Grant:
     joint_body_id: int | None = None
     subcommittee_id: int | None = None
     lead: bool = False  # heads (or deputises) its organization
+    person_id: int | None = None  # whose grant: team membership is per person
 
     @property
     def unit_id(self) -> int:
@@ -84,14 +86,15 @@ def _grant(position: Position) -> Grant:
             role = FIELD
         else:
             role = STAFF
-        return Grant(role, org.unit.path, organization_id=org.pk, lead=leads and role == STAFF)
+        return Grant(role, org.unit.path, organization_id=org.pk, lead=leads and role == STAFF, person_id=position.person_id)
     if position.joint_body_id:
         body = position.joint_body
         role = {PositionRole.HEAD: HEAD, PositionRole.DEPUTY: DEPUTY, PositionRole.FIELD: FIELD}.get(position.role, STAFF)
-        return Grant(role, body.unit.path, joint_body_id=body.pk)
+        return Grant(role, body.unit.path, joint_body_id=body.pk, person_id=position.person_id)
     sub = position.subcommittee
     role = {PositionRole.HEAD: SUB_HEAD, PositionRole.FIELD: FIELD}.get(position.role, STAFF)
-    return Grant(role, sub.joint_body.unit.path, joint_body_id=sub.joint_body_id, subcommittee_id=sub.pk)
+    return Grant(role, sub.joint_body.unit.path, joint_body_id=sub.joint_body_id, subcommittee_id=sub.pk,
+                 person_id=position.person_id)
 
 
 def grants(user) -> tuple[Grant, ...]:
@@ -164,6 +167,18 @@ POLICY: dict[type[Model], dict[str, dict[str, str]]] = {
     },
     Overlap: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "own_body"}},
     Task: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "own_body", SUB_HEAD: "own_sub"}},
+    # Campaigns: the head and the subcommittee running it manage teams; team members see and
+    # edit only their own team's households; the provincial board sees households in aggregate only.
+    Campaign: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "own_body", SUB_HEAD: "own_sub"}},
+    WorkTeam: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "own_body", SUB_HEAD: "own_sub"}},
+    Household: {
+        VIEW: {HEAD: "own_body", SUB_HEAD: "own_sub", DEPUTY: "own_team", STAFF: "own_team", FIELD: "own_team"},
+        CHANGE: {HEAD: "own_body", SUB_HEAD: "own_sub", DEPUTY: "own_team", STAFF: "own_team", FIELD: "own_team"},
+    },
+    Case: {
+        VIEW: {HEAD: "own_body", DEPUTY: "own_body", SUB_HEAD: "own_body", STAFF: "subtree"},
+        CHANGE: {HEAD: "own_body", DEPUTY: "own_body", SUB_HEAD: "own_body"},
+    },
 }
 
 # How each model reaches the columns the policy filters on.
@@ -180,6 +195,12 @@ FIELDS: dict[type[Model], dict[str, str]] = {
                "sub": "subcommittee_id", "owner": "owner_id"},
     Overlap: {"path": "first__programme__joint_body__unit__path", "body": "first__programme__joint_body_id"},
     Task: {"path": "joint_body__unit__path", "body": "joint_body_id", "sub": "subcommittee_id"},
+    Campaign: {"path": "joint_body__unit__path", "body": "joint_body_id", "sub": "subcommittee_id"},
+    WorkTeam: {"path": "campaign__joint_body__unit__path", "body": "campaign__joint_body_id",
+               "sub": "campaign__subcommittee_id"},
+    Household: {"path": "campaign__joint_body__unit__path", "body": "campaign__joint_body_id",
+                "sub": "campaign__subcommittee_id", "team": "team"},
+    Case: {"path": "joint_body__unit__path", "body": "joint_body_id"},
 }
 
 # Guardian exceptions, direct-FK tables only: model → (table, codename per action).
@@ -204,6 +225,11 @@ def _scope_q(model: type[Model], grant: Grant, scope: str) -> Q | None:
         return Q(**{f["sub"]: grant.subcommittee_id, f"{f['owner']}__isnull": True}) if grant.subcommittee_id else None
     if scope == "owner_org":
         return Q(**{f["owner"]: grant.organization_id}) if grant.organization_id else None
+    if scope == "own_team":
+        if not grant.person_id:
+            return None
+        team = f["team"]
+        return Q(**{f"{team}__leader_id": grant.person_id}) | Q(**{f"{team}__memberships__person_id": grant.person_id})
     if scope == "catalog":
         return Q(**{f"{f['catalog']}__isnull": True}) | Q(**{f["catalog"]: grant.root_id})
     if scope == "own_catalog":
@@ -237,6 +263,10 @@ def _scope_matches(obj: Model, grant: Grant, scope: str) -> bool:
         return bool(grant.subcommittee_id and _resolve(obj, f["sub"]) == grant.subcommittee_id and _resolve(obj, f["owner"]) is None)
     if scope == "owner_org":
         return bool(grant.organization_id and _resolve(obj, f["owner"]) == grant.organization_id)
+    if scope == "own_team":
+        team = _resolve(obj, f["team"])
+        return bool(team is not None and grant.person_id and (
+            team.leader_id == grant.person_id or team.memberships.filter(person_id=grant.person_id).exists()))
     catalog = _resolve(obj, f["catalog"])
     if scope == "catalog":
         return catalog is None or catalog == grant.root_id
@@ -298,6 +328,8 @@ def _may_create_under(model: type[Model], grant: Grant, scope: str) -> bool:
         return True
     if scope == "own_catalog":
         return grant.at_root
+    if scope == "own_team":
+        return False  # households come from the campaign's import, not from team members
     key = {"own_org": "org", "own_body": "body", "own_sub": "sub", "own_body_joint": "body",
            "own_sub_joint": "sub", "owner_org": "owner"}[scope]
     seat_id = {"org": grant.organization_id if grant.lead else None, "body": grant.joint_body_id,

@@ -1,7 +1,13 @@
 from khoi import access
+from khoi.models import Notification
 
 
 def navigation(request):
-    """Roles of the signed-in user, for the menu (read from the per-request grant cache)."""
+    """Roles and the unread-notification count of the signed-in user, for the menu."""
     user = getattr(request, "user", None)
-    return {"user_roles": access.roles(user) if user is not None else set()}
+    if user is None or not user.is_authenticated:
+        return {"user_roles": set(), "unread_count": 0}
+    return {
+        "user_roles": access.roles(user),
+        "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+    }

@@ -19,7 +19,7 @@ from khoi import text
 
 # Words that say nothing about the content of an activity title.
 STOPWORDS = frozenset(
-    "va cua cho cac nhung mot the tai ve voi trong nam quy thang tuan lan thu dot nay nhu de tu den "
+    "va cua cho cac nhung mot the tai ve voi trong nam quy thang tuan lan dot nay nhu den "
     "hoi huyen xa phuong tinh thi tran doan chi".split()
 )
 TITLE_SIMILARITY = 0.5  # Jaccard of the remaining title words
@@ -107,12 +107,26 @@ def overlaps_with(candidate: ActivityFacts, others: list[ActivityFacts]) -> list
     return [(o.id, r) for o in others if (r := overlap_reasons(candidate, o))]
 
 
+def quarters(facts: ActivityFacts) -> set[tuple[int, int]]:
+    """The calendar quarters an activity touches: the period a shared matter is done for."""
+    first = (facts.start.year, (facts.start.month - 1) // 3)
+    last = (facts.end.year, (facts.end.month - 1) // 3)
+    found, current = set(), first
+    while current <= last:
+        found.add(current)
+        current = (current[0] + 1, 0) if current[1] == 3 else (current[0], current[1] + 1)
+    return found
+
+
 def is_shared_instance(candidate: ActivityFacts, joint: ActivityFacts) -> bool:
-    """An organization's own activity that repeats a joint activity of a shared matter:
-    the same shared rule (or look-alike content) for an overlapping period and place."""
+    """An organization's own activity that repeats a joint activity of a shared matter in the
+    same place: the same shared rule in the same quarter (its own year-end review a week
+    before the joint one), or look-alike content at overlapping dates."""
     if candidate.owner is None or joint.owner is not None or not joint.rule_shared:
         return False
-    if not (dates_overlap(candidate, joint) and areas_overlap(candidate, joint)):
+    if not areas_overlap(candidate, joint):
         return False
-    same_matter = candidate.rule_shared and candidate.rule_id is not None and candidate.rule_id == joint.rule_id
-    return same_matter or content_alike(candidate, joint)
+    same_rule = candidate.rule_shared and candidate.rule_id is not None and candidate.rule_id == joint.rule_id
+    if same_rule and quarters(candidate) & quarters(joint):
+        return True
+    return dates_overlap(candidate, joint) and content_alike(candidate, joint)

@@ -45,6 +45,9 @@ def fold(value: str | None) -> str:
     return stripped.replace("đ", "d")
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 def search_terms(query: str | None) -> list[str]:
-    """Split a search box's text into folded words ("Na  Hang" → ["na", "hang"])."""
-    return [word for word in fold(query).split(" ") if word]
+    """Split a search box's text into folded words ("Na  Hang," → ["na", "hang"])."""
+    return _WORD.findall(fold(query))

@@ -36,6 +36,7 @@ app_patterns = (
         path("rules/new/", views.RuleEditView.as_view(), name="rule_create"),
         path("rules/<int:pk>/", login_required(views.rule_detail), name="rule_detail"),
         path("rules/<int:pk>/edit/", views.RuleEditView.as_view(), name="rule_edit"),
+        path("notifications/", views.notification_list, name="notification_list"),
     ],
     "khoi",
 )
@@ -48,4 +49,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include(app_patterns)),
+    path("", include("programme.urls")),
+    path("", include("subcommittees.urls")),
 ]

@@ -18,10 +18,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from khoi import access, forms, selectors, services
 from khoi.generic import Column, Filter, ObjectEditView, ObjectListView
+from programme.selectors import open_overlap_count
+from subcommittees.selectors import open_tasks_for_user
 from khoi.models import (
     AdministrativeUnit,
     CoordinationRule,
     JointBody,
+    Notification,
     Organization,
     OrganizationType,
     Person,
@@ -94,7 +97,9 @@ def home(request):
         "roles": _display_roles(user),
         "role_labels": ROLE_LABELS,
         "can_manage": manageable_bodies.exists() or access.is_admin(user),
-        "extra_panels": [],
+        "my_tasks": open_tasks_for_user(user),
+        "today": today,
+        "overlap_count": open_overlap_count(user),
     }
     return render(request, "khoi/home.html", context)
 
@@ -106,6 +111,15 @@ def _display_roles(user) -> list[str]:
         found.discard(access.STAFF)
     order = list(ROLE_LABELS)
     return sorted(found, key=order.index)
+
+
+@login_required
+@require_safe
+def notification_list(request):
+    """The user's notifications; opening the page marks them read."""
+    notes = list(Notification.objects.filter(recipient=request.user)[:100])
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "khoi/notification_list.html", {"notes": notes, "title": _("Thông báo")})
 
 
 ROLE_LABELS = {

@@ -35,6 +35,16 @@ class District:
     subs: dict[str, Subcommittee]
     person: Person  # a plain person registered at the district
     org_position: Position  # a staff position in the women's union
+    programme: object = None  # the 2024 work programme
+    joint_activity: object = None  # a shared (C5) activity run by the propaganda subcommittee
+    own_activity: object = None  # the Women's Union's own (R6) activity
+    overlap: object = None  # the Women's Union's and the Youth Union's look-alike trainings
+    task: object = None  # a propaganda-subcommittee task
+    attachment: object = None  # a file attached to the joint activity
+    campaign: object = None  # a campaign run by the propaganda subcommittee
+    team: object = None  # its one work team, led by the Veterans' chair, covering the commune
+    household: object = None  # a household of the commune, covered by the team
+    case: object = None  # a citizen's case about that household
 
 
 @dataclass
@@ -82,12 +92,74 @@ def build_district(code: str, name: str, province: AdministrativeUnit) -> Distri
     person = Person.objects.create(full_name=f"Người Dân {name}", unit=district)
     staffer = Person.objects.create(full_name=f"Cán Bộ Hội {name}", unit=district)
     org_position = position(staffer, orgs["HLHPN"], "Chuyên viên Hội LHPN", PositionRole.STAFF)
-    return District(district, commune, body, orgs, subs, person, org_position)
+    d = District(district, commune, body, orgs, subs, person, org_position)
+    build_programme(d)
+    build_campaign(d, code)
+    return d
+
+
+def build_campaign(d: District, code: str) -> None:
+    from campaigns.models import Campaign, Case, Household, TeamArea, TeamMember, Visit, WorkTeam
+
+    c5 = CoordinationRule.objects.filter(code="C5").order_by("catalog_unit_id").last()
+    d.campaign = Campaign.objects.create(
+        joint_body=d.body, subcommittee=d.subs["propaganda"], rule=c5, name="Chiến dịch 30 ngày đêm giải phóng mặt bằng",
+        message="Vận động hộ dân bàn giao mặt bằng cho dự án cao tốc", reference_prefix="T" + code,
+        start_date=dt.date(2020, 6, 1), end_date=dt.date(2020, 6, 30), status="active")
+    d.campaign.areas.set([d.commune])
+    veteran = Person.objects.create(full_name=f"Chủ Tịch Hội Cựu Chiến Binh {code}", unit=d.unit)
+    position(veteran, d.orgs["HCCB"], "Chủ tịch Hội CCB", PositionRole.HEAD)
+    d.team = WorkTeam.objects.create(campaign=d.campaign, name="Tổ công tác số 1", leader=veteran)
+    TeamArea.objects.create(campaign=d.campaign, team=d.team, unit=d.commune)
+    d.household = Household.objects.create(campaign=d.campaign, head_name="Nguyễn Văn Hộ", name_key="nguyen van ho",
+                                           area=d.commune, team=d.team, phone="0912345678")
+    Visit.objects.create(household=d.household, team=d.team, date=dt.date(2020, 6, 3), outcome="hesitant")
+    d.case = Case.objects.create(
+        reference=f"T{code}-2020-000001", joint_body=d.body, campaign=d.campaign, household=d.household,
+        topic="Mức bồi thường", topic_key="muc boi thuong", citizen_name="Nguyễn Văn Hộ", phone="0912345678",
+        content="Hỏi mức bồi thường đất vườn", responsible=veteran, deadline=dt.date(2020, 6, 15))
+    d.team_member_model = TeamMember
+
+
+def build_programme(d: District) -> None:
+    from programme.models import Activity, Overlap, WorkProgramme
+    from subcommittees.models import Task
+
+    from khoi.selectors import rule_catalog_for_unit
+
+    rules = {r.code: r for r in rule_catalog_for_unit(d.unit)}
+    d.programme = WorkProgramme.objects.create(joint_body=d.body, year=2024, title="Chương trình công tác năm 2024")
+
+    def activity(title, rule, owner=None, sub=None, day=10, tags=()):
+        a = Activity.objects.create(programme=d.programme, title=title, rule=rules[rule], owner=owner, subcommittee=sub,
+                                    tags=list(tags), start_date=dt.date(2024, 9, day), end_date=dt.date(2024, 9, day + 1))
+        a.areas.set([d.commune])
+        a.participants.set([owner] if owner else list(d.orgs.values()))
+        return a
+
+    d.joint_activity = activity("Tuyên truyền hiến đất làm đường", "C5", sub=d.subs["propaganda"], day=2)
+    d.own_activity = activity("Tập huấn phòng chống ma túy cho hội viên phụ nữ", "R6", owner=d.orgs["HLHPN"],
+                              tags=["phòng chống ma túy"])
+    youth = activity("Tập huấn phòng chống ma túy cho đoàn viên", "R6", owner=d.orgs["DTN"], tags=["phòng chống ma túy"])
+    d.overlap = Overlap.objects.create(first=d.own_activity, second=youth, reasons=["tags:phong chong ma tuy", "dates"])
+    from django.core.files.base import ContentFile
+
+    from programme.models import ActivityAttachment
+
+    d.attachment = ActivityAttachment(activity=d.joint_activity, name="ke-hoach.pdf")
+    d.attachment.file.save("ke-hoach.pdf", ContentFile(b"%PDF-1.4 demo"), save=True)
+    d.task = Task.objects.create(joint_body=d.body, subcommittee=d.subs["propaganda"], activity=d.joint_activity,
+                                 title="Lập danh sách hộ hiến đất", assignee=d.org_position.person,
+                                 due_date=dt.date(2030, 1, 1))
 
 
 def build_world() -> World:
     p1 = unit("91", "Tỉnh Một", "province")
     p2 = unit("92", "Tỉnh Hai", "province")
+    # Province P1 adapted the catalog (a full copy, C3 renamed); P2 keeps the default one.
+    for r in CoordinationRule.objects.filter(catalog_unit__isnull=True):
+        name = "Hội nghị tổng kết chung" if r.code == "C3" else r.name
+        CoordinationRule.objects.create(catalog_unit=p1, code=r.code, name=name, mode=r.mode, sort_order=r.sort_order)
     world = World(p1, p2, {
         "own": build_district("911", "Đầm Hà", p1),
         "other_district": build_district("912", "Bình Liêu", p1),
@@ -107,6 +179,7 @@ def build_world() -> World:
     position(staff, d1.orgs["MTTQ"], "Chuyên viên Ủy ban MTTQ", PositionRole.STAFF)
     field_member = Person.objects.create(full_name="Tổ Viên", unit=d1.unit)
     position(field_member, d1.orgs["DTN"], "Tổ viên tổ công tác", PositionRole.FIELD)
+    d1.team_member_model.objects.create(team=d1.team, person=field_member, organization=d1.orgs["DTN"])
     board_org = Organization.objects.create(org_type=types["BDV"], unit=p1, name="Ban Dân vận Tỉnh ủy Tỉnh Một")
     board = Person.objects.create(full_name="Chuyên Viên Ban Dân Vận", unit=p1)
     position(board, board_org, "Chuyên viên Ban Dân vận Tỉnh ủy", PositionRole.STAFF)
@@ -123,7 +196,7 @@ def build_world() -> World:
     }
     default_rule = CoordinationRule.objects.get(catalog_unit__isnull=True, code="C3")
     world.rules = {
-        "own": CoordinationRule.objects.create(catalog_unit=p1, code="C3", name="Hội nghị tổng kết chung", mode="shared"),
+        "own": CoordinationRule.objects.get(catalog_unit=p1, code="C3"),
         "other_district": default_rule,
         "other_province": CoordinationRule.objects.create(catalog_unit=p2, code="C3", name="Hội nghị chung", mode="shared"),
     }

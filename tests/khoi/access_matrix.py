@@ -85,9 +85,51 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     "khoi:rule_adopt": {"GET": LOGIN_ONLY_405, "POST": {"anon": "302", **{r: "403" for r in ROLES[1:]}}},
 }
 
+# The work programme and tasks (issue 3). Roles at D1: the deputy heads the Women's Union
+# (which owns the separate activity), the staff member works for the Front committee, the
+# subcommittee head runs the propaganda part (which owns the joint activity and the task).
+MATRIX.update({
+    "khoi:notification_list": {"GET": LOGIN_ONLY_200, "POST": LOGIN_ONLY_405},
+    "programme:programme_index": {"GET": LOGIN_ONLY_200, "POST": LOGIN_ONLY_405},
+    "programme:programme_create": {"GET": LOGIN_ONLY_405, "POST": {"anon": "302", **{r: "404" for r in ROLES[1:]}}},
+    **{name: {"GET": READ, "POST": LOGIN_ONLY_405} for name in (
+        "programme:programme_detail", "programme:programme_month", "programme:programme_week",
+        "programme:programme_export", "programme:programme_template", "programme:activity_detail",
+        "subcommittees:task_detail")},
+    "programme:programme_import": {
+        "GET": _edit({r: "200 404 404" for r in ("head", "deputy", "sub_head", "staff")}, ok="200"),
+        "POST": _edit({r: "400 404 404" for r in ("head", "deputy", "sub_head", "staff")}, ok="400"),
+    },
+    "programme:activity_create": {
+        "GET": _edit({r: "200 404 404" for r in ("head", "deputy", "sub_head", "staff")}, ok="200"),
+        "POST": _edit({r: "400 404 404" for r in ("head", "deputy", "sub_head", "staff")}, ok="400"),
+    },
+    "programme:activity_edit": {"GET": _edit({"deputy": "200 404 404"}, ok="200"),
+                                "POST": _edit({"deputy": "400 404 404"}, ok="400")},
+    "programme:activity_join": {"GET": LOGIN_ONLY_405, "POST": {"anon": "302", "norole": "404", "admin": "404",
+                                                                 "board": "404", **{r: "404" for r in ROLES[4:]}}},
+    "programme:overlap_list": {"GET": LOGIN_ONLY_200, "POST": LOGIN_ONLY_405},
+    # attaching to the Women's Union's own activity: its people (the deputy) only; empty POST → back with an error
+    "programme:activity_attach": {"GET": LOGIN_ONLY_405, "POST": _edit({"deputy": "302 404 404"}, ok="302")},
+    "programme:attachment_download": {"GET": READ, "POST": LOGIN_ONLY_405},
+    **{name: {"GET": LOGIN_ONLY_405, "POST": _edit({"head": "302 404 404"}, ok="302")} for name in (
+        "programme:overlap_merge", "programme:overlap_keep", "programme:overlap_move")},
+    "subcommittees:task_list": {"GET": LOGIN_ONLY_200, "POST": LOGIN_ONLY_405},
+    "subcommittees:task_create": {"GET": _create({"head", "sub_head"}, ok="200"), "POST": _create({"head", "sub_head"}, ok="400")},
+    "subcommittees:task_edit": {"GET": _edit({"head": "200 404 404", "sub_head": "200 404 404"}, ok="200"),
+                                "POST": _edit({"head": "400 404 404", "sub_head": "400 404 404"}, ok="400")},
+    "subcommittees:task_status": {"GET": LOGIN_ONLY_405,
+                                  "POST": _edit({"head": "302 404 404", "sub_head": "302 404 404"}, ok="302")},
+})
+
+from tests.campaigns.matrix_rows import ROWS as CAMPAIGN_ROWS  # noqa: E402
+
+MATRIX.update(CAMPAIGN_ROWS)
+
 # URLs covered elsewhere, each with the reason.
 ELSEWHERE = {
     "admin": "Django admin: superusers only (is_staff), tested by Django itself",
     "api": "JSON API: tests/khoi/test_api.py holds its own role × object table",
     "set_language": "public language switch, no data",
+    "campaigns:case_lookup": "public page without login: tests/campaigns/test_cases.py proves it shows one case to its reference and phone only",
 }

@@ -12,7 +12,11 @@ POSITIONS = ("own", "other_district", "other_province")
 
 
 def object_kwargs(world, url_name: str, where: str) -> dict:
+    from tests.campaigns.matrix_rows import OBJECTS
+
     d = world.districts[where]
+    if url_name in OBJECTS:
+        return {"pk": getattr(d, OBJECTS[url_name]).pk}
     target = {
         "khoi:unit_detail": d.unit, "khoi:unit_edit": d.commune,
         "khoi:organization_detail": d.orgs["HLHPN"], "khoi:organization_edit": d.orgs["HLHPN"],
@@ -21,6 +25,15 @@ def object_kwargs(world, url_name: str, where: str) -> dict:
         "khoi:person_detail": d.person, "khoi:person_edit": d.person, "khoi:person_login": d.person,
         "khoi:position_edit": d.org_position,
         "khoi:rule_detail": world.rules[where], "khoi:rule_edit": world.rules[where],
+        **{name: d.programme for name in ("programme:programme_detail", "programme:programme_month",
+                                          "programme:programme_week", "programme:programme_export",
+                                          "programme:programme_template", "programme:programme_import",
+                                          "programme:activity_create")},
+        "programme:activity_detail": d.joint_activity, "programme:activity_join": d.joint_activity,
+        "programme:activity_edit": d.own_activity, "programme:activity_attach": d.own_activity,
+        "programme:attachment_download": d.attachment,
+        **{name: d.overlap for name in ("programme:overlap_merge", "programme:overlap_keep", "programme:overlap_move")},
+        **{name: d.task for name in ("subcommittees:task_detail", "subcommittees:task_edit", "subcommittees:task_status")},
     }.get(url_name)
     return {"pk": target.pk} if target is not None else {}
 
@@ -38,7 +51,13 @@ def cases():
 
 
 def snapshot():
+    from programme.models import Activity, Overlap
+    from subcommittees.models import Task
+
     return (
+        list(Activity.objects.order_by("pk").values_list("title", "owner_id", "start_date", "status")),
+        list(Overlap.objects.order_by("pk").values_list("status", flat=True)),
+        list(Task.objects.order_by("pk").values_list("title", "status", "assignee_id")),
         list(Organization.objects.order_by("pk").values_list("name", flat=True)),
         list(JointBody.objects.order_by("pk").values_list("name", flat=True)),
         list(Person.objects.order_by("pk").values_list("full_name", "user_id")),

@@ -4,6 +4,8 @@ The world: two provinces. Quảng Ninh has the districts Đầm Hà (with a comm
 its head and a staff member of the district Front) and Hải Hà; Tuyên Quang has Na Hang. The
 Party's mass-mobilization board of Quảng Ninh reads the whole province and writes nothing.
 Expected id sets are written by hand from this description, not computed with khoi.access.
+The work programme's and tasks' operations (issue 3) have their own table, over the shared
+world of tests/world.py, in tests/programme/test_api.py.
 """
 import datetime as dt
 import json
@@ -30,6 +32,7 @@ from khoi.models import (
     Subcommittee,
     UnitSuccession,
 )
+from tests.programme.test_api import MATRIX as PROGRAMME_MATRIX
 
 API = "/api/v1"
 START = dt.date(2024, 1, 1)
@@ -226,7 +229,10 @@ def test_openapi_document_lists_every_operation_of_the_matrix(db):
     operations = {
         (method, path.removeprefix(API)) for path, item in document["paths"].items() for method in item
     }
-    assert operations == set(MATRIX), "every operation needs a row in MATRIX, and no more"
+    # The work programme's operations have their own table, over tests/world.py's world.
+    assert not set(MATRIX) & set(PROGRAMME_MATRIX), "an operation belongs to one table"
+    assert operations == set(MATRIX) | set(PROGRAMME_MATRIX), (
+        "every operation needs a row in MATRIX or in tests/programme/test_api.py's MATRIX, and no more")
     assert set(document["components"]["securitySchemes"]) == {"SessionAuth", "TokenAuth"}
     assert Client().get(f"{API}/docs").status_code == 200
 
@@ -406,6 +412,12 @@ def test_request_that_does_not_parse_is_422_json(w):
     assert response.status_code == 422
     locs = {tuple(e["loc"][-1:]) for e in response.json()["detail"]}
     assert {("person_id",), ("start_date",), ("title",)} <= locs
+    # the same shape and language as Django's errors: ["body", field], in Vietnamese
+    found = {tuple(e["loc"]): e["msg"] for e in response.json()["detail"]}
+    assert found[("body", "person_id")] == "Hãy nhập một số nguyên."
+    assert found[("body", "title")] == "Trường này là bắt buộc."
+    assert found[("body", "start_date")].startswith("Hãy nhập một ngày hợp lệ")
+    assert all(set(e) == {"loc", "msg", "type"} for e in response.json()["detail"])
 
 
 def test_unit_outside_reach_is_422_on_unit_code(w):

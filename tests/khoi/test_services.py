@@ -20,5 +20,5 @@ def test_moving_a_unit_re_roots_its_whole_subtree(world):
 
 def test_only_a_province_head_adopts_the_rule_catalog(world):
     with pytest.raises(PermissionDenied):
-        services.rule_catalog_adopt(actor=world.users["head"], catalog_unit=world.p1)
-    assert CoordinationRule.objects.filter(catalog_unit=world.p1).count() == 1  # the world's own rule only
+        services.rule_catalog_adopt(actor=world.users["head"], catalog_unit=world.p2)
+    assert not CoordinationRule.objects.filter(catalog_unit=world.p2).exclude(code="C3").exists()

@@ -106,7 +106,7 @@ def test_people_list_query_count_does_not_grow_with_rows(world, client_for, djan
         position(person, d1.orgs["HND"], "Hội viên", PositionRole.STAFF)
     client = client_for("head")
     client.get(reverse("khoi:person_list"))  # warm the session
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(reverse("khoi:person_list"))
 
 
@@ -119,7 +119,7 @@ def test_org_chart_query_count_does_not_grow_with_members(world, client_for, dja
         position(person, d1.subs["democracy"], "Thành viên", PositionRole.MEMBER)
     client = client_for("head")
     client.get(reverse("khoi:jointbody_detail", args=[d1.body.pk]))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(reverse("khoi:jointbody_detail", args=[d1.body.pk]))
 
 

@@ -17,6 +17,9 @@ class Command(BaseCommand):
             self.stdout.write("Đang nạp danh mục đơn vị hành chính…")
             load_units(stdout=self.stdout)
         logins = seed_demo()
+        from programme.demo import seed_programme
+
+        seed_programme()
         self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu sẵn sàng ({time.monotonic() - started:.1f} s)."))
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for login, role, where in logins:

@@ -1,32 +1,29 @@
-"""The JSON API, /api/v1/ (OpenAPI document at /api/v1/openapi.json, docs at /api/v1/docs).
-
-Thin, like the views: parse → khoi.access / a selector / a service → schema. The same access
-rules as the UI: lists come from the selectors (scoped by ``access.restrict``), one object
-from ``access.get_for_user_or_404`` (outside the user's reach: 404; visible but not
-changeable: 403), every write from a service (which calls ``access.ensure`` and
-``full_clean``). Errors come back as JSON: 422 with ``{"detail": [{"loc", "msg", "type"}]}``
-for invalid data (Django's messages, in Vietnamese), 403, 404, 409 with ``{"detail": "…"}``.
-
-Payloads reference other objects by ``<field>_id``; units also by ``<field>_code`` (the
-official code, resolved inside the user's reach, current units first).
-"""
+"""The directory: units, organizations, joint bodies and their parts, people, positions,
+coordination rules, API tokens."""
 
 import datetime as dt
 from typing import Literal
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError
-from django.db.models import Model, Prefetch
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, PatchDict, Query, Schema
-from ninja.errors import AuthenticationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, PatchDict, Query, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from khoi import access, selectors, services
-from khoi.api_auth import session_auth, token_auth
-from khoi.forms import UnitCodeField
+from khoi.api.base import (
+    DETAIL_QUERYSETS,
+    Page,
+    _create,
+    _get,
+    _reference,
+    _update,
+    _within,
+    answers,
+    api,
+)
+from khoi.api_auth import session_auth
 from khoi.models import (
     AdministrativeUnit,
     CoordinationRule,
@@ -43,164 +40,6 @@ from khoi.models import (
     UnitSuccession,
 )
 
-api = NinjaAPI(title="Khối API", version="1", urls_namespace="api", auth=[session_auth, token_auth])
-
-PAGE_SIZE = 50
-
-
-class Page(PageNumberPagination):
-    """``?page=2&page_size=100`` → ``{"items": [...], "count": N}``."""
-
-    def __init__(self, **kwargs):
-        super().__init__(page_size=PAGE_SIZE, max_page_size=200, **kwargs)
-
-
-# ---------------------------------------------------------------- errors
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
-class ValidationErrorOut(Schema):
-    detail: list[FieldErrorOut]
-
-
-def answers(ok, status: int = 200) -> dict:
-    """An operation's documented answers: its result and the errors every endpoint may give."""
-    return {status: ok, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
-
-
-def _json_error(request, status: int, detail):
-    return api.create_response(request, {"detail": detail}, status=status)
-
-
-@api.exception_handler(ValidationError)
-def _validation_error(request, exc: ValidationError):
-    where = "query" if request.method in ("GET", "HEAD") else "body"
-    errors = exc.message_dict.items() if hasattr(exc, "error_dict") else [(NON_FIELD_ERRORS, exc.messages)]
-    return _json_error(request, 422, [
-        {"loc": [where] if field == NON_FIELD_ERRORS else [where, field], "msg": msg, "type": "value_error"}
-        for field, messages in errors for msg in messages
-    ])
-
-
-@api.exception_handler(PermissionDenied)
-def _permission_denied(request, exc):
-    return _json_error(request, 403, str(exc) or _("Bạn không có quyền thực hiện thao tác này."))
-
-
-@api.exception_handler(Http404)
-def _not_found(request, exc):
-    return _json_error(request, 404, _("Không tìm thấy."))
-
-
-@api.exception_handler(IntegrityError)
-def _integrity_error(request, exc):
-    return _json_error(request, 409, _("Dữ liệu trùng hoặc mâu thuẫn với dữ liệu đã có; "
-                                       "không có gì được lưu."))
-
-
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request, exc):
-    return _json_error(request, 401, _("Cần đăng nhập hoặc một khóa API hợp lệ (Authorization: Bearer …)."))
-
-
-# ---------------------------------------------------------------- references in payloads
-
-# "<name>_id" resolves to one of these models, "<name>_code" (units only) to a unit by code.
-REFERENCES: dict[str, type[Model]] = {
-    "unit": AdministrativeUnit,
-    "parent": AdministrativeUnit,
-    "catalog_unit": AdministrativeUnit,
-    "person": Person,
-    "organization": Organization,
-    "joint_body": JointBody,
-    "subcommittee": Subcommittee,
-}
-
-
-def _reference(user, name: str, *, pk: int | None, code: str | None, id_key: str, code_key: str):
-    """One referenced object inside the user's reach (VIEW: the service decides about CHANGE);
-    None when neither key is given. A unit code resolves like the forms' unit field does."""
-    if pk is not None and code:
-        raise ValidationError({id_key: _("Chỉ nhập một trong hai: %(id)s hoặc %(code)s.")
-                               % {"id": id_key, "code": code_key}})
-    if code:
-        try:
-            return UnitCodeField(user=user).clean(code)
-        except ValidationError as error:
-            raise ValidationError({code_key: error.messages}) from None
-    if pk is None:
-        return None
-    model = REFERENCES[name]
-    found = access.restrict(model, user).filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({id_key: _("Không tìm thấy %(model)s số %(pk)s trong phạm vi của bạn.")
-                               % {"model": model._meta.verbose_name, "pk": pk}})
-    return found
-
-
-def _resolve_references(user, model: type[Model], data: dict, fields: dict, errors: dict, *, creating: bool):
-    """``<name>_id`` / ``<name>_code`` → ``<name>``. A reference the model requires must be given
-    on create and cannot be emptied later (else access would answer 403 for a missing unit)."""
-    for field in model._meta.concrete_fields:
-        if field.name not in REFERENCES or not field.editable:
-            continue
-        id_key, code_key = f"{field.name}_id", f"{field.name}_code"
-        if id_key not in data and code_key not in data and (field.null or not creating):
-            continue
-        try:
-            value = _reference(user, field.name, pk=data.get(id_key), code=data.get(code_key),
-                               id_key=id_key, code_key=code_key)
-        except ValidationError as error:
-            errors.update(error.message_dict)
-            continue
-        if value is None and not field.null:
-            hint = (_("Hãy nhập %(id)s hoặc %(code)s.") if field.related_model is AdministrativeUnit
-                    else _("Hãy nhập %(id)s."))
-            errors[id_key] = hint % {"id": id_key, "code": code_key}
-        fields[field.name] = value
-
-
-def _resolve_lookups(user, fields: dict, errors: dict):
-    """The two references that are not ``<name>_id``: an organization type by code, and the
-    member organizations of a joint body by ids."""
-    if "org_type" in fields:
-        code = fields["org_type"]
-        fields["org_type"] = OrganizationType.objects.filter(code=code).first()
-        if fields["org_type"] is None:
-            errors["org_type"] = _("Không có loại tổ chức mã “%(code)s”.") % {"code": code}
-    wanted = fields.pop("member_organization_ids", None)
-    if wanted is not None:
-        orgs = list(access.restrict(Organization, user).filter(pk__in=wanted).select_related("unit"))
-        missing = sorted(set(wanted) - {o.pk for o in orgs})
-        if missing:
-            message = _("Không tìm thấy tổ chức số %(ids)s trong phạm vi của bạn.")
-            errors["member_organization_ids"] = message % {"ids": ", ".join(map(str, missing))}
-        fields["member_organizations"] = orgs
-
-
-def _fields(user, model: type[Model], data: dict, *, creating: bool) -> dict:
-    """Payload → the service's keyword arguments, every reference resolved inside the user's reach."""
-    fields = {key: value for key, value in data.items()
-              if not (key.rpartition("_")[0] in REFERENCES and key.rpartition("_")[2] in ("id", "code"))}
-    errors: dict = {}
-    _resolve_references(user, model, data, fields, errors, creating=creating)
-    _resolve_lookups(user, fields, errors)
-    if errors:
-        raise ValidationError(errors)
-    return fields
-
-
-# ---------------------------------------------------------------- the shape every endpoint shares
-
 _SUCCESSIONS = (
     Prefetch("succession_out", queryset=UnitSuccession.objects.select_related("successor")
              .order_by("successor__code")),
@@ -208,8 +47,7 @@ _SUCCESSIONS = (
              .order_by("predecessor__code")),
 )
 
-# Where one object is read from: the list selector's queryset, so list and detail show the same.
-DETAIL_QUERYSETS = {
+DETAIL_QUERYSETS.update({
     AdministrativeUnit: lambda user: selectors.unit_list_for_user(user).prefetch_related(*_SUCCESSIONS),
     Organization: selectors.organization_list_for_user,
     JointBody: lambda user: selectors.joint_body_list_for_user(user).prefetch_related(
@@ -218,26 +56,7 @@ DETAIL_QUERYSETS = {
     Person: selectors.person_list_for_user,
     Position: selectors.position_list_for_user,
     CoordinationRule: selectors.rule_list_for_user,
-}
-
-
-def _get(request, model: type[Model], pk: int):
-    return access.get_for_user_or_404(request.auth, access.VIEW, DETAIL_QUERYSETS[model](request.auth), pk=pk)
-
-
-def _create(request, model: type[Model], service, data: dict):
-    """Create through the service; 403 for a user who may create this kind of object nowhere."""
-    if not access.can_create(request.auth, model):
-        raise PermissionDenied
-    saved = service(actor=request.auth, **_fields(request.auth, model, data, creating=True))
-    return Status(201, _get(request, model, saved.pk))
-
-
-def _update(request, model: type[Model], pk: int, service, instance_kw: str, data: dict):
-    """Change through the service: 404 outside the user's reach, 403 when only readable."""
-    obj = access.get_for_user_or_404(request.auth, access.CHANGE, model, pk=pk)
-    service(actor=request.auth, **{instance_kw: obj}, **_fields(request.auth, model, data, creating=False))
-    return _get(request, model, pk)
+})
 
 
 # ---------------------------------------------------------------- schemas
@@ -644,14 +463,6 @@ class TokenOut(Schema):
     name: str
     key: str = Field(..., description="Chỉ hiện một lần; hệ thống chỉ lưu mã băm.")
     created_at: dt.datetime
-
-
-# ---------------------------------------------------------------- filters
-
-def _within(request, filters) -> AdministrativeUnit | None:
-    """The ``within_id`` / ``within_code`` filter: a subtree inside the user's reach (422 otherwise)."""
-    return _reference(request.auth, "unit", pk=filters.within_id, code=filters.within_code,
-                      id_key="within_id", code_key="within_code")
 
 
 # ---------------------------------------------------------------- units

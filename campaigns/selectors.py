@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from campaigns.models import Campaign, Case, Household, HouseholdStatus, TeamArea, Visit, VisitOutcome, WorkTeam
@@ -64,6 +64,7 @@ def campaign_progress(campaign: Campaign) -> dict:
         rows = [r for r in per_area_rows if r["area_id"] == area_id]
         stats = _counts(rows)
         stats["name"] = rows[0]["area__name"]
+        stats["unit_id"] = area_id
         area_stats.append(stats)
     return {"overall": overall, "teams": team_stats, "areas": area_stats}
 
@@ -73,14 +74,14 @@ def daily_progress(campaign: Campaign) -> list[dict]:
 
     A household counts as reached on its first visit and as agreed on its first "agreed" visit;
     one grouped query per series, the running totals are summed over the days."""
-    visits = Visit.objects.filter(household__campaign=campaign)
-    first_visit = visits.values("household_id").annotate(day=Min("date")).values("day")
-    first_agreed = visits.filter(outcome=VisitOutcome.AGREED).values("household_id").annotate(day=Min("date")).values("day")
-    reached_by_day, agreed_by_day = {}, {}
-    for day in first_visit:
-        reached_by_day[day["day"]] = reached_by_day.get(day["day"], 0) + 1
-    for day in first_agreed:
-        agreed_by_day[day["day"]] = agreed_by_day.get(day["day"], 0) + 1
+    households = Household.objects.filter(campaign=campaign)
+    first_visit = Visit.objects.filter(household=OuterRef("pk")).order_by("date").values("date")[:1]
+    first_agreed = Visit.objects.filter(household=OuterRef("pk"), outcome=VisitOutcome.AGREED).order_by("date").values("date")[:1]
+    # one row per day, counted in the database: households grouped by the day of their first visit
+    reached_by_day = dict(households.annotate(day=Subquery(first_visit)).exclude(day=None)
+                          .values("day").annotate(n=Count("pk")).values_list("day", "n"))
+    agreed_by_day = dict(households.annotate(day=Subquery(first_agreed)).exclude(day=None)
+                         .values("day").annotate(n=Count("pk")).values_list("day", "n"))
     days = sorted(set(reached_by_day) | set(agreed_by_day))
     if not days:
         return []
@@ -116,7 +117,11 @@ def uncovered_areas(campaign: Campaign):
 
 
 def case_list_for_user(user, *, campaign: Campaign | None = None, query: str = "", status: str = "") -> QuerySet:
-    qs = access.restrict(Case, user).select_related("responsible", "campaign", "household")
+    qs = access.restrict(Case, user)
+    person = getattr(user, "person", None)
+    if person is not None:  # the person who must answer sees the case even without a role that reads cases
+        qs = qs | Case.objects.filter(responsible=person)
+    qs = qs.select_related("responsible", "campaign", "household")
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     if status:

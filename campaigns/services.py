@@ -184,6 +184,9 @@ def visit_record(*, actor, household: Household, date: dt.date, outcome: str, or
         raise ValidationError(_("Hộ chưa được giao cho tổ nào."))
     if date > timezone.localdate():
         raise ValidationError({"date": _("Ngày tiếp xúc không được ở tương lai.")})
+    # before the start is a typing slip; after the planned end teams still follow up the stragglers
+    if date < household.campaign.start_date:
+        raise ValidationError({"date": _("Ngày tiếp xúc không được trước ngày bắt đầu chiến dịch.")})
     visit = Visit(household=household, team=household.team, date=date, outcome=outcome, raised=raised.strip(),
                   next_step=text.clean(next_step), recorded_by=actor)
     visit.full_clean()

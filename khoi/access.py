@@ -228,8 +228,9 @@ def _scope_q(model: type[Model], grant: Grant, scope: str) -> Q | None:
     if scope == "own_team":
         if not grant.person_id:
             return None
-        team = f["team"]
-        return Q(**{f"{team}__leader_id": grant.person_id}) | Q(**{f"{team}__memberships__person_id": grant.person_id})
+        # a subquery, not a join through memberships: a join would repeat each row per member
+        teams = WorkTeam.objects.filter(Q(leader_id=grant.person_id) | Q(memberships__person_id=grant.person_id))
+        return Q(**{f"{f['team']}__in": teams.values("pk")})
     if scope == "catalog":
         return Q(**{f"{f['catalog']}__isnull": True}) | Q(**{f["catalog"]: grant.root_id})
     if scope == "own_catalog":

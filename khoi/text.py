@@ -42,7 +42,8 @@ def fold(value: str | None) -> str:
     """Search key: no case, no diacritics, đ → d."""
     decomposed = unicodedata.normalize("NFD", clean(value).casefold())
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return stripped.replace("đ", "d")
+    # again: a lone combining mark between two spaces leaves a double space behind
+    return _SPACES.sub(" ", stripped.replace("đ", "d")).strip()
 
 
 _WORD = re.compile(r"[^\W_]+")

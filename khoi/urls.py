@@ -51,4 +51,5 @@ urlpatterns = [
     path("", include(app_patterns)),
     path("", include("programme.urls")),
     path("", include("subcommittees.urls")),
+    path("", include("campaigns.urls")),
 ]

@@ -20,6 +20,9 @@ class Command(BaseCommand):
         from programme.demo import seed_programme
 
         seed_programme()
+        from campaigns.demo import seed_campaign
+
+        seed_campaign()
         self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu sẵn sàng ({time.monotonic() - started:.1f} s)."))
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for login, role, where in logins:

@@ -87,7 +87,7 @@ demo: sysdeps venv messages migrate
 	@echo
 	@echo "Khối demo: http://$(HOST):$(PORT)/   (Ctrl-C stops the server and the worker)"
 	@echo
-	@$(VPY) -m celery -A khoi worker -l info -c 1 -Q $(WORKER_QUEUES) & worker=$$!; \
+	@$(VPY) -m celery -A khoi worker -B -s $(VAR_DIR)/celery/beat-schedule -l info -c 1 -Q $(WORKER_QUEUES) & worker=$$!; \
 	stop_worker() { \
 	  if kill -0 $$worker 2>/dev/null; then \
 	    kill -TERM $$worker 2>/dev/null; \
@@ -101,7 +101,7 @@ run: venv vardirs
 	$(VPY) manage.py runserver $(HOST):$(PORT)
 
 worker: venv vardirs
-	$(VPY) -m celery -A khoi worker -l info -c 1 -Q $(WORKER_QUEUES)
+	$(VPY) -m celery -A khoi worker -B -s $(VAR_DIR)/celery/beat-schedule -l info -c 1 -Q $(WORKER_QUEUES)
 
 test: sysdeps venv messages
 	$(VPY) -m pytest $(PYTEST_ARGS)

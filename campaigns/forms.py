@@ -222,6 +222,9 @@ class ReassignForm(forms.Form):
     reason = forms.CharField(label=_("Lý do giao lại"), max_length=250, required=False)
 
     def __init__(self, *args, household, **kwargs):
+        # its own ids: the status form on the same page also has a "reason" (id_reason), and the
+        # label “Lý do giao lại” would point at the blocked-reason box
+        kwargs.setdefault("auto_id", "id_reassign_%s")
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = WorkTeam.objects.filter(campaign_id=household.campaign_id).exclude(
             pk=household.team_id)

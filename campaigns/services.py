@@ -178,7 +178,7 @@ STATUS_RANK = {HouseholdStatus.NOT_CONTACTED: 0, HouseholdStatus.CONTACTED: 1, H
 def visit_record(*, actor, household: Household, date: dt.date, outcome: str, organizations=(), raised: str = "",
                  next_step: str = "") -> Visit:
     """A team member records a visit; the household moves forward (never back from agreed or completed)."""
-    household = Household.objects.select_for_update().select_related("team").get(pk=household.pk)
+    household = Household.objects.select_for_update(of=("self",)).select_related("team").get(pk=household.pk)
     access.ensure(actor, access.CHANGE, household)
     if household.team_id is None:
         raise ValidationError(_("Hộ chưa được giao cho tổ nào."))

@@ -135,6 +135,8 @@ def progress_chart(series: list[dict], *, total: int, phases=(), width=640, heig
             x_ticks.pop()
         x_ticks.append(n - 1)
     first_day, last_day = series[0]["day"], series[-1]["day"]
+    # a series over more than one year (a follow-up visit long after the end) says the year
+    day_format = "%d/%m" if first_day.year == last_day.year else "%d/%m/%Y"
     targets = []
     for phase in phases:
         if phase.target_agreed_percent is None or phase.end_date < first_day or phase.start_date > last_day:
@@ -151,7 +153,7 @@ def progress_chart(series: list[dict], *, total: int, phases=(), width=640, heig
         "agreed_area": f"{x(0):.1f},{y(0):.1f} {pts(agreed)} {x(n - 1):.1f},{y(0):.1f}",
         "reached_points": pts(reached),
         "y_ticks": [{"y": f"{y(v):.1f}", "ty": f"{y(v) + 4:.1f}", "label": f"{v}%"} for v in (0, 25, 50, 75, 100)],
-        "x_ticks": [{"x": f"{x(i):.1f}", "label": f"{series[i]['day']:%d/%m}",
+        "x_ticks": [{"x": f"{x(i):.1f}", "label": series[i]["day"].strftime(day_format),
                      "anchor": "end" if n > 1 and i == n - 1 else "middle"} for i in x_ticks],
         "x_label_y": top + plot_h + 18,
         "last": {"x": f"{x(n - 1):.1f}", "y": f"{y(agreed[-1]):.1f}", "ty": f"{y(agreed[-1]) - 8:.1f}",

@@ -23,6 +23,7 @@ from django.http import Http404
 
 from campaigns.models import Campaign, Case, Household, WorkTeam
 from programme.models import Activity, Overlap, WorkProgramme
+from reports.models import Indicator, Report, ReportBuild, Submission
 from subcommittees.models import Task
 from khoi.models import (
     AdministrativeUnit,
@@ -51,6 +52,8 @@ EVERYONE = (BOARD, HEAD, DEPUTY, SUB_HEAD, STAFF, FIELD)
 
 VIEW = "view"
 CHANGE = "change"
+APPROVE = "approve"  # a submission: its organization's head or deputy
+RETURN = "return"  # a joint report: the provincial board sends it back for correction
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,8 @@ def roles(user) -> set[str]:
 # tests/khoi/access_matrix.py are written by hand, not derived from this table.
 #   subtree: the grant's unit and everything below     below: strictly below it
 #   own_org / own_body / own_sub: the grant's own seat  catalog / own_catalog: rule catalogs
+#   org_member: the grant's organization, lead or not (own_org needs a head or deputy)
+#   body_office: a seat in the joint body itself (its office staff), not in one of its subcommittees
 POLICY: dict[type[Model], dict[str, dict[str, str]]] = {
     AdministrativeUnit: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "below"}},
     Organization: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {HEAD: "subtree", STAFF: "own_org"}},
@@ -179,6 +184,22 @@ POLICY: dict[type[Model], dict[str, dict[str, str]]] = {
         VIEW: {HEAD: "own_body", DEPUTY: "own_body", SUB_HEAD: "own_body", STAFF: "subtree"},
         CHANGE: {HEAD: "own_body", DEPUTY: "own_body", SUB_HEAD: "own_body"},
     },
+    # Reports: the indicator catalog like the rule catalog; an organization's staff (lead or not)
+    # enter and submit its figures, its head or deputy approves or returns them; all see the subtree.
+    Indicator: {VIEW: dict.fromkeys(EVERYONE, "catalog"), CHANGE: {HEAD: "own_catalog"}},
+    Submission: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {STAFF: "org_member"}, APPROVE: {STAFF: "own_org"}},
+    # The joint report: everyone over the subtree reads it; the body's head, deputy and office
+    # staff write its narrative and request builds (not subcommittee heads or members, not the
+    # organizations' staff: they submit figures); the provincial board returns it for correction.
+    Report: {
+        VIEW: dict.fromkeys(EVERYONE, "subtree"),
+        CHANGE: {HEAD: "own_body", DEPUTY: "own_body", STAFF: "body_office"},
+        RETURN: {BOARD: "subtree"},
+    },
+    ReportBuild: {
+        VIEW: dict.fromkeys(EVERYONE, "subtree"),
+        CHANGE: {HEAD: "own_body", DEPUTY: "own_body", STAFF: "body_office"},
+    },
 }
 
 # How each model reaches the columns the policy filters on.
@@ -201,6 +222,10 @@ FIELDS: dict[type[Model], dict[str, str]] = {
     Household: {"path": "campaign__joint_body__unit__path", "body": "campaign__joint_body_id",
                 "sub": "campaign__subcommittee_id", "team": "team"},
     Case: {"path": "joint_body__unit__path", "body": "joint_body_id"},
+    Indicator: {"catalog": "catalog_unit_id"},
+    Submission: {"path": "organization__unit__path", "org": "organization_id"},
+    Report: {"path": "joint_body__unit__path", "body": "joint_body_id"},
+    ReportBuild: {"path": "report__joint_body__unit__path", "body": "report__joint_body_id"},
 }
 
 # Guardian exceptions, direct-FK tables only: model → (table, codename per action).
@@ -215,8 +240,13 @@ def _scope_q(model: type[Model], grant: Grant, scope: str) -> Q | None:
         return Q(**{f"{f['path']}__startswith": grant.path}) & ~Q(**{f["path"]: grant.path})
     if scope == "own_org":
         return Q(**{f["org"]: grant.organization_id}) if grant.lead and "org" in f else None
+    if scope == "org_member":
+        return Q(**{f["org"]: grant.organization_id}) if grant.organization_id and "org" in f else None
     if scope == "own_body":
         return Q(**{f["body"]: grant.joint_body_id}) if grant.joint_body_id and "body" in f else None
+    if scope == "body_office":
+        office = grant.joint_body_id and not grant.subcommittee_id and "body" in f
+        return Q(**{f["body"]: grant.joint_body_id}) if office else None
     if scope == "own_sub":
         return Q(**{f["sub"]: grant.subcommittee_id}) if grant.subcommittee_id and "sub" in f else None
     if scope == "own_body_joint":
@@ -254,8 +284,13 @@ def _scope_matches(obj: Model, grant: Grant, scope: str) -> bool:
         return path.startswith(grant.path) and (scope == "subtree" or path != grant.path)
     if scope == "own_org":
         return bool(grant.lead and "org" in f and grant.organization_id and _resolve(obj, f["org"]) == grant.organization_id)
+    if scope == "org_member":
+        return bool("org" in f and grant.organization_id and _resolve(obj, f["org"]) == grant.organization_id)
     if scope == "own_body":
         return bool("body" in f and grant.joint_body_id and _resolve(obj, f["body"]) == grant.joint_body_id)
+    if scope == "body_office":
+        return bool("body" in f and grant.joint_body_id and not grant.subcommittee_id
+                    and _resolve(obj, f["body"]) == grant.joint_body_id)
     if scope == "own_sub":
         return bool("sub" in f and grant.subcommittee_id and _resolve(obj, f["sub"]) == grant.subcommittee_id)
     if scope == "own_body_joint":
@@ -331,6 +366,10 @@ def _may_create_under(model: type[Model], grant: Grant, scope: str) -> bool:
         return grant.at_root
     if scope == "own_team":
         return False  # households come from the campaign's import, not from team members
+    if scope == "org_member":
+        return bool(grant.organization_id)
+    if scope == "body_office":
+        return bool(grant.joint_body_id and not grant.subcommittee_id)
     key = {"own_org": "org", "own_body": "body", "own_sub": "sub", "own_body_joint": "body",
            "own_sub_joint": "sub", "owner_org": "owner"}[scope]
     seat_id = {"org": grant.organization_id if grant.lead else None, "body": grant.joint_body_id,

@@ -204,6 +204,12 @@ CELERY_RESULT_BACKEND = None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = TIME_ZONE
+# Report builds (WeasyPrint) on their own queue, so PDFs never starve mail and roll-ups.
+CELERY_TASK_ROUTES = {"reports.build_report": {"queue": "reports"}}
+CELERY_BEAT_SCHEDULE = {
+    # re-enqueue report builds whose worker died (lease expired) or whose message was lost
+    "reports-sweep-expired-leases": {"task": "reports.sweep_expired_leases", "schedule": 300.0},
+}
 
 LOGGING = {
     "version": 1,

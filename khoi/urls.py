@@ -52,4 +52,5 @@ urlpatterns = [
     path("", include("programme.urls")),
     path("", include("subcommittees.urls")),
     path("", include("campaigns.urls")),
+    path("", include("reports.urls")),
 ]

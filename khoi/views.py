@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from khoi import access, forms, selectors, services
 from khoi.generic import Column, Filter, ObjectEditView, ObjectListView
 from programme.selectors import open_overlap_count
+from reports.reporting import due_for_user as report_due_for_user
 from subcommittees.selectors import open_tasks_for_user
 from khoi.models import (
     AdministrativeUnit,
@@ -90,6 +91,7 @@ def home(request):
         due.append({"text": _("Chức vụ “%(title)s” của %(person)s kết thúc ngày %(date)s.")
                     % {"title": pos.title, "person": pos.person.full_name, "date": pos.end_date.strftime("%d/%m/%Y")},
                     "url": pos.person.get_absolute_url()})
+    due += report_due_for_user(user)
     context = {
         "my_positions": my_positions,
         "bodies": bodies,

@@ -12,7 +12,8 @@ speaks HTTP, so any server will do::
 
 Needs the ``playwright`` package and Debian's chromium (``scripts/install-system-deps.sh
 --browser``; no browser is downloaded). Pages taller than ``--max-height`` are cut there.
-Files are named ``NN-<page>-<desktop|phone>.png``; the numbers follow the order below.
+Files are named ``NN-<page>-<desktop|phone>.png``; the numbers follow the order below (a shot
+may start a new run of numbers: 20–26 are the programme's screenshots, taken by hand).
 """
 from __future__ import annotations
 
@@ -38,6 +39,15 @@ class Shot:
     user: str | None  # demo login, None = signed out
     open: Callable  # open(page, base) -> None: navigate to what is to be captured
     description: str
+    number: int = 0  # 0: the one after the previous shot's
+
+
+def numbered(shots: list[Shot]) -> list[tuple[int, Shot]]:
+    out, number = [], 0
+    for shot in shots:
+        number = shot.number or number + 1
+        out.append((number, shot))
+    return out
 
 
 def _goto(path: str) -> Callable:
@@ -73,6 +83,78 @@ def _menu_open(page, base):
         burger.click()
 
 
+CAMPAIGN = "Chiến dịch “30 ngày đêm” hoàn thành GPMB dự án đường cao tốc Vân Đồn – Móng Cái"
+DEMO_CASE = ("DH-2020-000001", "0969388949")  # campaigns/demo.py, seeded with a fixed random seed
+
+
+def _campaign(tab: str | None = None) -> Callable:
+    def open_(page, base):
+        page.goto(base + "/campaigns/")
+        page.locator("#results").get_by_role("link", name=CAMPAIGN).click()
+        page.locator(".chart").first.wait_for()
+        if tab:
+            page.get_by_role("link", name=tab, exact=True).first.click()
+            page.wait_for_load_state()
+
+    return open_
+
+
+def _visit_form(page, base):
+    page.goto(base + "/my-households/")
+    page.locator("a.visit-button").first.click()
+    page.locator("form").last.wait_for()
+
+
+def _case_lookup(page, base):
+    page.goto(base + "/tra-cuu/")
+    reference, phone = DEMO_CASE
+    page.locator("#id_reference").fill(reference)
+    page.locator("#id_phone").fill(phone)
+    page.get_by_role("button", name="Tra cứu").click()
+    page.locator(".lookup-result").wait_for()
+
+
+REPORT_2023 = "Năm 2023"  # reports/demo.py: the built 2023 year report of Đầm Hà
+
+
+def _report_2023(page, base):
+    page.goto(base + "/reports/")
+    page.locator("#results tr", has_text=DAM_HA_BODY).get_by_role("link", name=REPORT_2023, exact=True).click()
+    page.locator("ul.rp-files").wait_for()
+
+
+def _submission_form(page, base):
+    """The Women's Union's January 2025 figures: opened (a draft; made once, then found again) and
+    saved with a negative number, which is refused (nothing is stored)."""
+    page.goto(base + "/reports/submissions/")
+    start = page.locator("form.inline-form")
+    start.locator("select[name=organization]").select_option(label="Hội Liên hiệp Phụ nữ huyện Đầm Hà")
+    start.locator("input[name=period]").fill("2025-01")
+    start.get_by_role("button", name="Nhập số liệu").click()
+    first = page.locator("table.figures input.num").first
+    first.fill("-5")
+    page.get_by_role("button", name="Lưu nháp").click()
+    page.locator("table.figures .error").first.wait_for()
+
+
+def _report_compare(page, base):
+    """The board's view of the bodies under the pre-2025 province, for the year with a built report."""
+    page.goto(base + "/reports/compare/")
+    form = page.locator("form.rp-compare-form")
+    form.locator("select[name=unit]").select_option(label="Tỉnh Quảng Ninh (đến 30/06/2025)")
+    form.locator("select[name=period]").select_option(label=REPORT_2023)
+    form.get_by_role("button", name="So sánh").click()
+    page.wait_for_url("**/reports/compare/?*")
+
+
+def _completeness(page, base):
+    _report_2023(page, base)
+    page.get_by_role("link", name="Tình hình nộp số liệu").click()
+    page.locator("form.inline-form input[name=period]").fill("2024-Q4")
+    page.get_by_role("button", name="Xem").click()
+    page.wait_for_url("**period=2024-Q4")
+
+
 SHOTS = [
     Shot("login", None, _goto("/accounts/login/"), "login page"),
     Shot("home-truongkhoi", "damha.truongkhoi", _goto("/"), "home page of the head of the Đầm Hà body"),
@@ -88,6 +170,18 @@ SHOTS = [
     Shot("units-search-dam-ha", "damha.truongkhoi", _goto("/units/?q=dam+ha"), "units list searched for “dam ha”"),
     Shot("units-search-na-hang-admin", "admin", _goto("/units/?q=na+hang"), "units list searched by the administrator"),
     Shot("rules", "damha.truongkhoi", _goto("/rules/"), "the “9 chung, 14 chia” rules list"),
+    Shot("campaign", "damha.truongtieuban", _campaign(), "the Đầm Hà campaign: progress, daily chart, team ranking"),
+    Shot("campaign-teams", "damha.truongtieuban", _campaign("Tổ công tác, địa bàn"), "its four work teams and their communes"),
+    Shot("my-households", "damha.tocongtac", _goto("/my-households/"), "a team member's households"),
+    Shot("visit-form", "damha.tocongtac", _visit_form, "recording a visit (phone-sized form)"),
+    Shot("case-lookup", None, _case_lookup, "the public case lookup, without login"),
+    Shot("reports", "damha.truongkhoi", _goto("/reports/"), "joint reports of the head's body", number=27),
+    Shot("report-2023", "damha.truongkhoi", _report_2023, "the built 2023 year report: files, checksums, builds"),
+    Shot("report-compare", "quangninh.bandanvan", _report_compare, "the board compares the bodies of its districts"),
+    Shot("submission-form", "damha.canbo", _submission_form, "an organization's figures, a negative one refused"),
+    Shot("submissions", "damha.canbo", _goto("/reports/submissions/"), "figures of the organizations, by period"),
+    Shot("indicators", "damha.truongkhoi", _goto("/reports/indicators/"), "the indicator catalog"),
+    Shot("completeness", "damha.truongkhoi", _completeness, "who sent figures for 2024-Q4, late ones marked"),
 ]
 
 
@@ -131,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
                 mobile = kind == "phone"
                 contexts: dict[str | None, object] = {}
                 try:
-                    for number, shot in enumerate(SHOTS, start=1):
+                    for number, shot in numbered(SHOTS):
                         if shot not in shots:
                             continue
                         if shot.user not in contexts:  # one signed-in context per user and width

@@ -178,6 +178,19 @@ def pytest_runtest_makereport(item: pytest.Item, call):
     return report
 
 
+@pytest.fixture(autouse=True)
+def _migrated_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """A transactional test starts with the rows the data migrations load, even when an earlier
+    transactional test's flush emptied the tables."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return
+    from tests.migrated_data import restore
+
+    request.getfixturevalue("transactional_db")
+    restore()
+
+
 def node_failed(request: pytest.FixtureRequest) -> bool:
     """In a fixture's teardown: did the test (its setup or call) fail?"""
     reports = request.node.stash.get(_phase_report_key, {})

@@ -45,6 +45,12 @@ class District:
     team: object = None  # its one work team, led by the Veterans' chair, covering the commune
     household: object = None  # a household of the commune, covered by the team
     case: object = None  # a citizen's case about that household
+    report: object = None  # the body's 2023 annual joint report (built once)
+    build: object = None  # its one done build, with a tiny fake file per format (access tests only)
+    draft_submission: object = None  # the Front's figures for 2024-10, a draft
+    submitted_submission: object = None  # the Women's Union's figures for 2024-10, waiting for approval
+    approved_submission: object = None  # the Women's Union's figures for 2024-09, approved
+    indicator: object = None  # PT06 of the catalog in force here (P1's own, the default, P2's own)
 
 
 @dataclass
@@ -54,6 +60,7 @@ class World:
     districts: dict[str, District]  # "own", "other_district", "other_province"
     users: dict[str, object] = field(default_factory=dict)
     rules: dict[str, CoordinationRule] = field(default_factory=dict)
+    indicators: dict[str, object] = field(default_factory=dict)  # by position, like rules
 
 
 def unit(code, name, level, parent=None, unit_type=None):
@@ -95,13 +102,39 @@ def build_district(code: str, name: str, province: AdministrativeUnit) -> Distri
     d = District(district, commune, body, orgs, subs, person, org_position)
     build_programme(d)
     build_campaign(d, code)
+    build_report(d, code)
     return d
+
+
+REPORT_FILE_BYTES = {"pdf": b"%PDF-1.4 world", "docx": b"PK\x03\x04 world docx", "xlsx": b"PK\x03\x04 world xlsx"}
+
+
+def build_report(d: District, code: str) -> None:
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reports.models import Report, ReportBuild, ReportFile
+    from reports.services import get_or_create_period, template_for
+
+    period = get_or_create_period(template_for(d.unit), "2023-Y")
+    d.report = Report.objects.create(joint_body=d.body, period=period, number=f"12-BC/K{code}", status="built",
+                                     title="Báo cáo kết quả công tác phối hợp năm 2023")
+    d.build = ReportBuild.objects.create(report=d.report, version=1, idempotency_key=f"world-{code}", status="done",
+                                         progress=100, stage="Xong", finished_at=timezone.now(),
+                                         snapshot={"format": 1, "submissions": []})
+    for fmt, content in REPORT_FILE_BYTES.items():
+        stored = ReportFile(build=d.build, format=fmt, sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+        stored.file.save(f"report.{fmt}", ContentFile(content), save=True)
 
 
 def build_campaign(d: District, code: str) -> None:
     from campaigns.models import Campaign, Case, Household, TeamArea, TeamMember, Visit, WorkTeam
 
-    c5 = CoordinationRule.objects.filter(code="C5").order_by("catalog_unit_id").last()
+    from khoi.selectors import rule_catalog_for_unit
+
+    c5 = rule_catalog_for_unit(d.unit).get(code="C5")
     d.campaign = Campaign.objects.create(
         joint_body=d.body, subcommittee=d.subs["propaganda"], rule=c5, name="Chiến dịch 30 ngày đêm giải phóng mặt bằng",
         message="Vận động hộ dân bàn giao mặt bằng cho dự án cao tốc", reference_prefix="T" + code,
@@ -194,6 +227,7 @@ def build_world() -> World:
         "norole": get_user_model().objects.create_user(username="norole", password=PASSWORD),
         "admin": get_user_model().objects.create_superuser(username="admin", password=PASSWORD),
     }
+    build_submissions(world)
     default_rule = CoordinationRule.objects.get(catalog_unit__isnull=True, code="C3")
     world.rules = {
         "own": CoordinationRule.objects.get(catalog_unit=p1, code="C3"),
@@ -201,3 +235,43 @@ def build_world() -> World:
         "other_province": CoordinationRule.objects.create(catalog_unit=p2, code="C3", name="Hội nghị chung", mode="shared"),
     }
     return world
+
+
+def build_submissions(world: World) -> None:
+    """Reports: P1 and P2 adapted the indicator catalog (P1 renamed PT06); each district has a
+    draft (the Front, 2024-10), a submitted (Women's Union, 2024-10) and an approved
+    (Women's Union, 2024-09) submission of the default template (cut-off 15, monthly)."""
+    from django.utils import timezone
+
+    from reports import catalog
+    from reports.models import Figure, Indicator, Submission
+    from reports.services import get_or_create_period, template_for
+
+    catalog.adopt_catalog(world.p1)
+    catalog.adopt_catalog(world.p2)
+    renamed = Indicator.objects.get(catalog_unit=world.p1, code="PT06")
+    renamed.name = "Số buổi tuyên truyền, vận động"
+    renamed.save()  # through save(): the folded search name follows
+    by_position = {"own": world.p1, "other_district": None, "other_province": world.p2}
+    world.indicators = {k: Indicator.objects.get(catalog_unit=u, code="PT06") for k, u in by_position.items()}
+    for where, d in world.districts.items():
+        d.indicator = world.indicators[where]
+        template = template_for(d.unit)
+        september, october = get_or_create_period(template, "2024-09"), get_or_create_period(template, "2024-10")
+        root = d.unit.ancestor_ids()[0]
+        ind = {i.code: i for i in Indicator.objects.filter(catalog_unit_id=root, code__in=["PT06", "PT07", "TC04", "TC05"])}
+        on_time = timezone.make_aware(dt.datetime(2024, 9, 16, 9, 0))
+        d.draft_submission = Submission.objects.create(organization=d.orgs["MTTQ"], period=october)
+        d.submitted_submission = Submission.objects.create(
+            organization=d.orgs["HLHPN"], period=october, status="submitted",
+            submitted_at=on_time + dt.timedelta(days=30))
+        d.approved_submission = Submission.objects.create(
+            organization=d.orgs["HLHPN"], period=september, status="approved", submitted_at=on_time,
+            decided_at=on_time + dt.timedelta(days=1))
+        Figure.objects.bulk_create([
+            Figure(submission=d.draft_submission, indicator=ind["PT06"], value=4),
+            Figure(submission=d.approved_submission, indicator=ind["PT06"], value=3),
+            Figure(submission=d.approved_submission, indicator=ind["TC04"], value=1200),
+            Figure(submission=d.submitted_submission, indicator=ind["PT06"], value=5),
+            Figure(submission=d.submitted_submission, indicator=ind["TC04"], value=1210),
+        ])

@@ -17,7 +17,7 @@ Modules: ``base`` (the ``api`` object, errors, references, shared helpers), ``di
 work programme, its activities and overlaps, tasks).
 """
 
-from khoi.api import campaigns, directory, work  # noqa: F401  (importing them registers their operations)
+from khoi.api import campaigns, directory, reports, work  # noqa: F401  (importing them registers their operations)
 from khoi.api.base import api
 
 __all__ = ["api"]

@@ -16,7 +16,7 @@ from khoi.models import CoordinationRule, JointBody, Organization, OrganizationT
 from tests.world import unit
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_assignments_of_one_area_exactly_one_wins(postgres):
     # given a campaign with two teams and one commune
     province = unit("81", "Tỉnh Thử", "province")

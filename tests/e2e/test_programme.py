@@ -36,28 +36,11 @@ PHONE = 375
 _sqlite_snapshot = None  # an in-memory copy of the seeded test database (SQLite only)
 
 
-def _seed_defaults() -> None:
-    """The rows migration 0002 creates, removed by the flush after an earlier live-server test."""
-    from khoi.defaults import ORGANIZATION_TYPES, RULES
-    from khoi.models import CoordinationRule, OrganizationType
-
-    for order, (code, name, short, kind, noun) in enumerate(ORGANIZATION_TYPES):
-        OrganizationType.objects.update_or_create(
-            code=code, defaults={"name": name, "short_name": short, "kind": kind, "member_noun": noun, "sort_order": order}
-        )
-    for order, (code, mode, name, description) in enumerate(RULES):
-        CoordinationRule.objects.update_or_create(
-            catalog_unit=None, code=code,
-            defaults={"name": name, "mode": mode, "description": description, "sort_order": order},
-        )
-
-
 def _seed() -> None:
     from khoi.demo import seed_demo
     from khoi.units_data import load_units
     from programme.demo import seed_programme
 
-    _seed_defaults()
     load_units()
     seed_demo()
     seed_programme()

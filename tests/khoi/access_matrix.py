@@ -123,8 +123,12 @@ MATRIX.update({
 })
 
 from tests.campaigns.matrix_rows import ROWS as CAMPAIGN_ROWS  # noqa: E402
+from tests.reports.matrix_rows_reports import ROWS as REPORT_ROWS  # noqa: E402
+from tests.reports.matrix_rows_submissions import ROWS as SUBMISSION_ROWS  # noqa: E402
 
 MATRIX.update(CAMPAIGN_ROWS)
+MATRIX.update(SUBMISSION_ROWS)
+MATRIX.update(REPORT_ROWS)
 
 # URLs covered elsewhere, each with the reason.
 ELSEWHERE = {

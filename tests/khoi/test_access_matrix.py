@@ -12,11 +12,14 @@ POSITIONS = ("own", "other_district", "other_province")
 
 
 def object_kwargs(world, url_name: str, where: str) -> dict:
-    from tests.campaigns.matrix_rows import OBJECTS
+    from tests.campaigns.matrix_rows import OBJECTS as CAMPAIGN_OBJECTS
+    from tests.reports.matrix_rows_reports import KWARGS, OBJECTS as REPORT_OBJECTS
+    from tests.reports.matrix_rows_submissions import OBJECTS as SUBMISSION_OBJECTS
 
     d = world.districts[where]
-    if url_name in OBJECTS:
-        return {"pk": getattr(d, OBJECTS[url_name]).pk}
+    objects = {**CAMPAIGN_OBJECTS, **SUBMISSION_OBJECTS, **REPORT_OBJECTS}
+    if url_name in objects:
+        return {"pk": getattr(d, objects[url_name]).pk, **KWARGS.get(url_name, {})}
     target = {
         "khoi:unit_detail": d.unit, "khoi:unit_edit": d.commune,
         "khoi:organization_detail": d.orgs["HLHPN"], "khoi:organization_edit": d.orgs["HLHPN"],
@@ -52,6 +55,7 @@ def cases():
 
 def snapshot():
     from programme.models import Activity, Overlap
+    from reports.models import Figure, Report, ReportBuild, Submission
     from subcommittees.models import Task
 
     return (
@@ -62,6 +66,10 @@ def snapshot():
         list(JointBody.objects.order_by("pk").values_list("name", flat=True)),
         list(Person.objects.order_by("pk").values_list("full_name", "user_id")),
         Position.objects.count(),
+        list(Submission.objects.order_by("pk").values_list("status", "is_current", "revision")),
+        list(Figure.objects.order_by("pk").values_list("submission_id", "indicator_id", "value")),
+        list(Report.objects.order_by("pk").values_list("status", "title", "number", "return_comment")),
+        ReportBuild.objects.count(),
     )
 
 

@@ -34,6 +34,7 @@ from khoi.models import (
 )
 from tests.campaigns.test_api import MATRIX as CAMPAIGNS_MATRIX
 from tests.programme.test_api import MATRIX as PROGRAMME_MATRIX
+from tests.reports.test_api import MATRIX as REPORTS_MATRIX
 
 API = "/api/v1"
 START = dt.date(2024, 1, 1)
@@ -230,12 +231,13 @@ def test_openapi_document_lists_every_operation_of_the_matrix(db):
     operations = {
         (method, path.removeprefix(API)) for path, item in document["paths"].items() for method in item
     }
-    # The work programme's and the campaigns' operations have their own tables, over tests/world.py's world.
-    tables = [MATRIX, PROGRAMME_MATRIX, CAMPAIGNS_MATRIX]
+    # The work programme's, the campaigns' and the reports' operations have their own tables, over
+    # tests/world.py's world.
+    tables = [MATRIX, PROGRAMME_MATRIX, CAMPAIGNS_MATRIX, REPORTS_MATRIX]
     assert sum(len(t) for t in tables) == len(set().union(*tables)), "an operation belongs to one table"
     assert operations == set().union(*tables), (
-        "every operation needs a row in MATRIX, in tests/programme/test_api.py's or in "
-        "tests/campaigns/test_api.py's MATRIX, and no more")
+        "every operation needs a row in MATRIX, in tests/programme/test_api.py's, "
+        "tests/campaigns/test_api.py's or tests/reports/test_api.py's MATRIX, and no more")
     assert set(document["components"]["securitySchemes"]) == {"SessionAuth", "TokenAuth"}
     assert Client().get(f"{API}/docs").status_code == 200
 

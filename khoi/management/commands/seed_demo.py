@@ -23,6 +23,10 @@ class Command(BaseCommand):
         from campaigns.demo import seed_campaign
 
         seed_campaign()
+        from reports.demo import seed_reports
+
+        self.stdout.write("Đang lập số liệu và báo cáo mẫu…")
+        seed_reports()
         self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu sẵn sàng ({time.monotonic() - started:.1f} s)."))
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for login, role, where in logins:

@@ -23,7 +23,7 @@ from django.http import Http404
 
 from campaigns.models import Campaign, Case, Household, WorkTeam
 from programme.models import Activity, Overlap, WorkProgramme
-from reports.models import Indicator, Report, ReportBuild, Submission
+from reports.models import Indicator, Report, ReportBuild, ReportTemplate, Submission
 from subcommittees.models import Task
 from khoi.models import (
     AdministrativeUnit,
@@ -187,6 +187,7 @@ POLICY: dict[type[Model], dict[str, dict[str, str]]] = {
     # Reports: the indicator catalog like the rule catalog; an organization's staff (lead or not)
     # enter and submit its figures, its head or deputy approves or returns them; all see the subtree.
     Indicator: {VIEW: dict.fromkeys(EVERYONE, "catalog"), CHANGE: {HEAD: "own_catalog"}},
+    ReportTemplate: {VIEW: dict.fromkeys(EVERYONE, "catalog"), CHANGE: {HEAD: "own_catalog"}},
     Submission: {VIEW: dict.fromkeys(EVERYONE, "subtree"), CHANGE: {STAFF: "org_member"}, APPROVE: {STAFF: "own_org"}},
     # The joint report: everyone over the subtree reads it; the body's head, deputy and office
     # staff write its narrative and request builds (not subcommittee heads or members, not the
@@ -223,6 +224,7 @@ FIELDS: dict[type[Model], dict[str, str]] = {
                 "sub": "campaign__subcommittee_id", "team": "team"},
     Case: {"path": "joint_body__unit__path", "body": "joint_body_id"},
     Indicator: {"catalog": "catalog_unit_id"},
+    ReportTemplate: {"catalog": "province_id"},
     Submission: {"path": "organization__unit__path", "org": "organization_id"},
     Report: {"path": "joint_body__unit__path", "body": "joint_body_id"},
     ReportBuild: {"path": "report__joint_body__unit__path", "body": "report__joint_body_id"},

@@ -9,7 +9,7 @@ from khoi import access
 from khoi.forms import UserBoundForm
 from khoi.models import Organization, OrganizationType
 from reports import periods
-from reports.models import Aggregation, Indicator, ValueType
+from reports.models import Aggregation, Indicator, ReportTemplate, ValueType
 
 
 class FiguresForm(forms.Form):
@@ -47,6 +47,12 @@ class SubmissionStartForm(forms.Form):
             return periods.parse(self.cleaned_data["period"]).code
         except periods.PeriodCodeError as error:
             raise forms.ValidationError(str(error)) from error
+
+
+class ReportTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReportTemplate
+        fields = ["name", "cutoff_day", "deadline_days", "submission_kind", "jump_factor"]
 
 
 class ReturnForm(forms.Form):

@@ -129,12 +129,13 @@ def _add_errors(form, error: ValidationError) -> None:
 # ============================================================================================
 
 def _submission_labels(builds) -> dict[int, str]:
-    """Submission id → "MTTQ Đầm Hà" for every submission the builds used (one query)."""
+    """Submission id → "Hội LHPN xã Quảng Lâm · 2023-05" for every submission the builds used
+    (one query): the full name, since short names repeat in every commune."""
     ids = {int(pair[0]) for b in builds for pair in (b.used or []) if pair}
     if not ids:
         return {}
-    return {s.pk: s.organization.short_name or s.organization.name
-            for s in Submission.objects.filter(pk__in=ids).select_related("organization")}
+    return {s.pk: f"{s.organization.name} · {s.period.code}"
+            for s in Submission.objects.filter(pk__in=ids).select_related("organization", "period")}
 
 
 def _builds(report) -> list[ReportBuild]:
@@ -330,7 +331,10 @@ def report_compare(request):
     ).order_by("-start", "kind")[:200]
     report_periods = list(report_periods)
     raw_period = request.GET.get("period", "")
-    period = next((p for p in report_periods if str(p.pk) == raw_period), report_periods[0] if report_periods else None)
+    # by default the latest period someone wrote a report for, else the latest with figures
+    latest_report = access.restrict(Report, request.user).order_by("-period__start").values_list("period_id", flat=True).first()
+    default = next((p for p in report_periods if p.pk == latest_report), report_periods[0] if report_periods else None)
+    period = next((p for p in report_periods if str(p.pk) == raw_period), default)
     parent = _compare_parent(request, bodies_in_reach, period)
     context = {"title": _("So sánh các đơn vị"), "periods": report_periods, "period": period, "parent": parent,
                "rows": [], "indicators": [], "chosen": []}

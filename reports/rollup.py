@@ -294,6 +294,13 @@ def _scope_paths(units: Sequence[AdministrativeUnit]) -> dict[int, list[str]]:
     return scopes
 
 
+def reporting_organizations(unit: AdministrativeUnit, start: dt.date, end: dt.date) -> QuerySet[Organization]:
+    """The organizations a roll-up of ``unit`` between ``start`` and ``end`` expects figures
+    from: the Front and the socio-political organizations of its scope, in operation then."""
+    return Organization.objects.filter(_in_scope(_scope_paths([unit]), ""), _active("", start, end),
+                                       org_type__kind__in=REPORTING_KINDS)
+
+
 def _in_scope(scopes: dict[int, list[str]], prefix: str) -> Q:
     paths = sorted({p for paths in scopes.values() for p in paths})
     return reduce(or_, (Q(**{f"{prefix}unit__path__startswith": p}) for p in paths))

@@ -64,11 +64,14 @@ def template_for(unit: AdministrativeUnit) -> ReportTemplate:
     root_id = unit.ancestor_ids()[0]
     template = (ReportTemplate.objects.filter(Q(province_id=root_id) | Q(province__isnull=True))
                 .order_by(F("province_id").asc(nulls_first=True)).last())  # the province's own, else the default
-    if template is None:  # a database without the data migration (should not happen)
-        from reports.catalog import load_default_template
+    return template or template_for_default()
 
-        template = load_default_template()
-    return template
+
+def template_for_default() -> ReportTemplate:
+    """The shipped default template (created if a database lacks the data migration's row)."""
+    from reports.catalog import load_default_template
+
+    return load_default_template()
 
 
 # ---------------------------------------------------------------- submissions
@@ -212,13 +215,19 @@ def sub_period_codes(code: str, submission_kind: str) -> list[str]:
 
 
 def completeness(body: JointBody, period_code: str) -> Completeness:
-    """Member organizations × the submission periods of ``period_code``: who submitted, who is
-    late. Three queries whatever the number of organizations."""
+    """Organizations × the submission periods of ``period_code``: who submitted, who is late.
+    The organizations are those the report's roll-up expects figures from (the body's unit and
+    everything below it, and the units it succeeded), so the page and the report count alike.
+    Four queries whatever the number of organizations."""
+    from reports.rollup import reporting_organizations
+
     template = template_for(body.unit)
     codes = sub_period_codes(period_code, template.submission_kind)
     specs = [periods.parse(c) for c in codes]
     sub_periods = [(s.code, s.label, s.deadline(template.cutoff_day, template.deadline_days)) for s in specs]
-    orgs = list(body.members.select_related("org_type", "unit").order_by("org_type__sort_order", "pk"))
+    start, end = specs[0].dates(template.cutoff_day)[0], specs[-1].dates(template.cutoff_day)[1]
+    orgs = list(reporting_organizations(body.unit, start, end).select_related("org_type", "unit")
+                .order_by("unit__path", "org_type__sort_order", "pk"))
     found = {
         (s.organization_id, s.period.code): s
         for s in Submission.objects.filter(organization__in=orgs, is_current=True, period__template=template,

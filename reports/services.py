@@ -43,6 +43,20 @@ def template_for(unit: AdministrativeUnit) -> ReportTemplate:
 
 
 @transaction.atomic
+def report_template_save(*, actor, province: AdministrativeUnit | None, **fields) -> ReportTemplate:
+    """A province's own settings (cut-off day, deadline, submission period, jump warning),
+    made from the default on first save; ``province`` None is the shipped default (administrators).
+    History is kept; periods already in use keep their dates."""
+    template = ReportTemplate.objects.filter(province=province).first() or ReportTemplate(province=province)
+    access.ensure(actor, access.CHANGE, template)
+    for name, value in fields.items():
+        setattr(template, name, value)
+    template.full_clean()
+    template.save()
+    return template
+
+
+@transaction.atomic
 def get_or_create_period(template: ReportTemplate, code: str) -> Period:
     """The period ``code`` of a template, created with its dates on first use (``PeriodCodeError``
     with a Vietnamese message for a bad code). Later changes of the template do not move it."""

@@ -19,5 +19,6 @@ urlpatterns: list = [
     path("reports/submissions/<int:pk>/correct/", views.submission_correct, name="submission_correct"),
     path("reports/submissions/<int:pk>/template.xlsx", views.submission_template, name="submission_template"),
     path("reports/submissions/<int:pk>/import/", views.submission_import, name="submission_import"),
+    path("reports/settings/", views.report_settings, name="report_settings"),
     path("reports/bodies/<int:pk>/completeness/", views.period_completeness, name="period_completeness"),
 ]

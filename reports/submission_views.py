@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from khoi import access
 from khoi.generic import Column, Filter, ObjectEditView, ObjectListView
 from khoi.models import AdministrativeUnit, JointBody, Organization, OrganizationType
 from reports import catalog, forms, periods, selectors, services
-from reports.models import Aggregation, Indicator, Submission, SubmissionStatus, ValueType
+from reports.models import Aggregation, Indicator, ReportTemplate, Submission, SubmissionStatus, ValueType
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -101,6 +101,45 @@ def indicator_adopt(request):
     return HttpResponseRedirect(reverse("reports:indicator_list") + f"?catalog={root.pk}")
 
 
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_settings(request):
+    """The report template in force for the user's province: read by everyone, changed by the
+    head of a province-level body (the administrator: the shipped default)."""
+    province = access.own_catalog_root(request.user)
+    if province is None and not access.is_admin(request.user):
+        roots = {g.root_id for g in access.grants(request.user)}
+        reader_province = AdministrativeUnit.objects.filter(pk__in=roots).order_by("path").first()
+        template = selectors.template_for(reader_province) if reader_province else selectors.template_for_default()
+    else:
+        template = selectors.template_for(province) if province else selectors.template_for_default()
+    can_change = access.can(request.user, access.CHANGE, ReportTemplate(province=province))
+    status = 200
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        form = forms.ReportTemplateForm(request.POST, instance=ReportTemplate(province=province))
+        if form.is_valid():
+            fields = {f: form.cleaned_data[f] for f in form.Meta.fields}
+            try:
+                services.report_template_save(actor=request.user, province=province, **fields)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Đã lưu cách tính kỳ báo cáo. Các kỳ đã dùng giữ nguyên ngày của mình."))
+                return HttpResponseRedirect(reverse("reports:report_settings"))
+        status = 400
+    else:
+        form = forms.ReportTemplateForm(instance=template)
+        if not can_change:
+            for field in form.fields.values():
+                field.disabled = True
+    return render(request, "reports/report_settings.html", {
+        "form": form, "template": template, "province": province, "can_change": can_change,
+        "history": template.history.select_related("history_user").order_by("-history_date")[:10] if template.pk else [],
+    }, status=status)
+
+
 class IndicatorEditView(ObjectEditView):
     cancel_url_name = "reports:indicator_list"
     model = Indicator
@@ -169,13 +208,17 @@ class SubmissionListView(ObjectListView):
             pk__in=[g.organization_id for g in access.grants(request.user) if g.organization_id and g.role == access.STAFF])
         if access.is_admin(request.user):
             mine = Organization.objects.none()
-        template = None
-        if mine:
-            first = mine.select_related("unit").first()
-            template = selectors.template_for(first.unit)
-        today = timezone.localdate()
-        code = periods.code_for(template.submission_kind, today, template.cutoff_day) if template else ""
-        return {"start_form": forms.SubmissionStartForm(organizations=mine, initial={"period": code}) if mine else None}
+        if not mine:
+            return {"start_form": None}
+        own = list(mine.select_related("unit")[:2])
+        first = own[0]
+        template = selectors.template_for(first.unit)
+        # the current period, or the last one of an organization that has ended (the 2025 reform)
+        day = min(d for d in (timezone.localdate(), first.valid_to, first.unit.valid_to) if d is not None)
+        initial = {"period": periods.code_for(template.submission_kind, day, template.cutoff_day)}
+        if len(own) == 1:
+            initial["organization"] = first.pk
+        return {"start_form": forms.SubmissionStartForm(organizations=mine, initial=initial)}
 
 
 @login_required

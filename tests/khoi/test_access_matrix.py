@@ -55,7 +55,7 @@ def cases():
 
 def snapshot():
     from programme.models import Activity, Overlap
-    from reports.models import Figure, Report, ReportBuild, Submission
+    from reports.models import Figure, Report, ReportBuild, ReportTemplate, Submission
     from subcommittees.models import Task
 
     return (
@@ -70,6 +70,7 @@ def snapshot():
         list(Figure.objects.order_by("pk").values_list("submission_id", "indicator_id", "value")),
         list(Report.objects.order_by("pk").values_list("status", "title", "number", "return_comment")),
         ReportBuild.objects.count(),
+        list(ReportTemplate.objects.order_by("pk").values_list("province_id", "cutoff_day", "deadline_days")),
     )
 
 

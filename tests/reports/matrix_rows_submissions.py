@@ -45,6 +45,10 @@ ROWS: dict = {
     "reports:indicator_edit": {"GET": _edit({}, ok="200") | _CATALOG_EDIT, "POST": _edit({}, ok="400") | _CATALOG_EDIT},
     # only the head of a province-level body adopts; the administrator has no province
     "reports:indicator_adopt": {"GET": LOGIN_ONLY_405, "POST": {"anon": "302", **{r: "403" for r in ROLES[1:]}}},
+    # the report template: everyone reads the one in force; only a province-level head (none
+    # here) or the administrator (the default; an empty form → 400) changes it
+    "reports:report_settings": {"GET": LOGIN_ONLY_200, "POST": {"anon": "302", "admin": "400",
+                                                                **{r: "403" for r in ROLES[1:] if r != "admin"}}},
     # ---------------------------------------------------------------- submissions
     "reports:submission_list": {"GET": LOGIN_ONLY_200, "POST": LOGIN_ONLY_405},
     # an empty form names no organization: not found

@@ -197,8 +197,8 @@ def test_versions_list_the_submission_revisions_they_used(world, client_for):
     ReportBuild.objects.filter(pk=d1.build.pk).update(
         snapshot={"format": 1, "submissions": [[women.pk, 2], [front.pk, 1]]})
     shown = page(client_for("head").get(d1.report.get_absolute_url()))
-    assert f"{d1.orgs['HLHPN'].short_name or d1.orgs['HLHPN'].name} · lần 2" in shown
-    assert f"{d1.orgs['MTTQ'].short_name or d1.orgs['MTTQ'].name} · lần 1" in shown
+    assert f"{d1.orgs['HLHPN'].name} · 2023-11 · lần 2" in shown  # full names: short ones repeat in every commune
+    assert f"{d1.orgs['MTTQ'].name} · 2023-11 · lần 1" in shown
 
 
 @pytest.mark.parametrize("versions", [1, 6])
@@ -337,6 +337,8 @@ def test_the_board_compares_the_districts_of_its_province(world, client_for):
     assert f'<a href="{d2.report.get_absolute_url()}">80</a>' in shown
     assert '<th class="num" data-label="TC05">200</th>' in shown  # the total
     assert "Đã lập" in shown  # each body's report status
+    # without a choice the page opens on the latest period with a report, not the latest figures (2024-10)
+    assert client_for("board").get(reverse("reports:report_compare")).context["period"] == d1.report.period
 
 
 @pytest.mark.parametrize("bodies", [0, 3])

@@ -271,6 +271,16 @@ def test_starting_an_entry_opens_the_draft_of_the_period(s):
     assert client.post(reverse("reports:submission_start"), {"organization": s.front.pk, "period": "2024-11"}).status_code == 403
 
 
+def test_the_start_form_offers_ones_own_organization_and_its_last_period(s):
+    form = s.client(s.women_staff).get(reverse("reports:submission_list")).context["start_form"]
+    assert form.initial["organization"] == s.women.pk
+    # an organization that ended with the 2025 reform: its last month, not today's
+    s.women.valid_to = dt.date(2025, 6, 30)
+    s.women.save()
+    form = s.client(s.women_staff).get(reverse("reports:submission_list")).context["start_form"]
+    assert form.initial["period"] == "2025-07"  # 30/06 is past the 15th cut-off: the July period
+
+
 def test_the_form_page_saves_and_shows_previous_values(s):
     before = s.draft(period=s.september)
     services.save_figures(actor=s.women_staff, submission=before, values={"TC04": "120"})
@@ -332,6 +342,19 @@ def test_completeness_shows_organizations_by_month_and_flags_late_ones(s, django
     assert women_october.submission == sub and women_october.is_late
     assert table.rows[0][1][0].status == "missing" and table.rows[0][1][0].is_late
     assert table.totals["submitted"] == 1 and table.totals["expected"] == 6
+
+
+def test_completeness_counts_the_organizations_the_report_counts(s):
+    # a commune's Farmers' Association is no member of the district body, yet its figures roll up
+    commune = unit("81101", "Xã Thử", "commune", s.district)
+    farmers = Organization.objects.create(org_type=OrganizationType.objects.get(code="HND"), unit=commune,
+                                          name="Hội Nông dân xã Thử")
+    table = selectors.completeness(s.body, "2024-Q4")
+    assert farmers in [org for org, _cells in table.rows]
+    from reports.rollup import rollup
+
+    quarter = services.get_or_create_period(s.template, "2024-Q4")
+    assert table.totals["expected"] == rollup(s.district, quarter).completeness.expected == 9
 
 
 # ---------------------------------------------------------------- the catalog by the province

@@ -98,9 +98,16 @@ def daily_progress(campaign: Campaign) -> list[dict]:
     return series
 
 
+def stuck_reference_date(campaign: Campaign) -> dt.date:
+    today = timezone.localdate()
+    return min(today, campaign.end_date) if campaign.end_date else today
+
+
 def stuck_households(user, campaign: Campaign, *, days: int = 5) -> QuerySet:
-    """Households not yet agreed whose last visit (or import) is older than ``days`` days."""
-    limit = timezone.localdate() - dt.timedelta(days=days)
+    """Households not yet agreed whose last visit is older than ``days`` days (or never visited),
+    counted back from today, or from the campaign's end once it is over: a past campaign shows
+    who was stuck when it ended, not everyone it never finished."""
+    limit = stuck_reference_date(campaign) - dt.timedelta(days=days)
     qs = household_list_for_user(user, campaign=campaign).exclude(status__in=DONE_STATUSES).annotate(
         last_visit=Max("visits__date"))
     return qs.filter(Q(last_visit__lt=limit) | Q(last_visit__isnull=True)).order_by("last_visit", "pk")

@@ -164,7 +164,7 @@ def progress_chart(series: list[dict], *, total: int, phases=(), width=640, heig
     }
 
 
-STUCK_SHOWN = 30
+STUCK_SHOWN = 15
 
 
 def _stuck_days(request) -> int:
@@ -185,7 +185,7 @@ def campaign_detail(request, pk):
     stuck_days = _stuck_days(request)
     stuck_qs = selectors.stuck_households(user, campaign, days=stuck_days)
     stuck = list(stuck_qs[:STUCK_SHOWN])
-    stuck_count = stuck_qs.count() if len(stuck) == STUCK_SHOWN else len(stuck)
+    stuck_count = stuck_qs.count()  # always: the page costs the same whatever the number of households
     manages_households = access.can(user, access.VIEW, Household(campaign=campaign))
     sees_households = manages_households or bool(stuck) or selectors.household_list_for_user(
         user, campaign=campaign).exists()
@@ -203,6 +203,8 @@ def campaign_detail(request, pk):
                                        height=220, max_ticks=4),
         "stuck": stuck,
         "stuck_days": stuck_days,
+        "stuck_reference": selectors.stuck_reference_date(campaign),
+        "today": timezone.localdate(),
         "stuck_count": stuck_count,
         "sees_households": sees_households,
         "can_change": access.can(user, access.CHANGE, campaign),

@@ -76,6 +76,20 @@ def activities_done(paths, start, end):
     return _count_by_path(qs, "programme__joint_body__unit__path", paths)
 
 
+def _done_under_rule(rule_code: str) -> Counter:
+    def counter(paths, start, end):
+        qs = Activity.objects.filter(status=ActivityStatus.DONE, end_date__range=(start, end), merged_into__isnull=True,
+                                     rule__code=rule_code)
+        return _count_by_path(qs, "programme__joint_body__unit__path", paths)
+
+    return counter
+
+
+# The shared rules of the default "9 chung, 14 chia" catalog (khoi/defaults.py): a province that
+# adapts its catalog keeps the codes, so the count follows its own rules.
+supervisions_done = _done_under_rule("C6")  # Kiểm tra, giám sát, phản biện xã hội
+trainings_done = _done_under_rule("C4")  # Tập huấn, bồi dưỡng nghiệp vụ chung
+
 SOURCES: dict[str, Counter] = {
     "cases_received": cases_received,
     "cases_closed": cases_closed,
@@ -83,6 +97,8 @@ SOURCES: dict[str, Counter] = {
     "campaign_households_completed": campaign_households_completed,
     "tasks_done": tasks_done,
     "activities_done": activities_done,
+    "supervisions_done": supervisions_done,
+    "trainings_done": trainings_done,
 }
 
 LABELS = {
@@ -92,6 +108,8 @@ LABELS = {
     "campaign_households_completed": _("Hộ dân hoàn thành"),
     "tasks_done": _("Nhiệm vụ hoàn thành"),
     "activities_done": _("Hoạt động hoàn thành"),
+    "supervisions_done": _("Cuộc kiểm tra, giám sát đã thực hiện"),
+    "trainings_done": _("Lớp tập huấn, bồi dưỡng đã tổ chức"),
 }
 
 

@@ -213,6 +213,10 @@ EXTRA: list[Row] = [
     Row("UD05", "Nhiệm vụ đã hoàn thành", "nhiệm vụ", "sum", "KHOI", _APP, auto_source="tasks_done"),
     Row("UD06", "Hoạt động trong chương trình công tác đã hoàn thành", "hoạt động", "sum", "KHOI", _APP,
         auto_source="activities_done"),
+    Row("UD07", "Cuộc kiểm tra, giám sát chung đã thực hiện (theo chương trình công tác)", "cuộc", "sum", "KHOI", _APP,
+        auto_source="supervisions_done"),
+    Row("UD08", "Lớp tập huấn, bồi dưỡng chung đã tổ chức (theo chương trình công tác)", "lớp", "sum", "KHOI", _APP,
+        auto_source="trainings_done"),
 ]
 
 ALL_ROWS: list[Row] = DEFAULT + OPTIONAL + EXTRA

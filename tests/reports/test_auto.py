@@ -74,6 +74,19 @@ def test_tasks_and_activities_done(world):
 
 
 @pytest.mark.django_db
+def test_supervisions_and_trainings_are_the_activities_done_under_their_shared_rules(world):
+    d1 = world.districts["own"]
+    rules = {r.code: r for r in world.rules["own"].__class__.objects.filter(
+        catalog_unit_id=world.rules["own"].catalog_unit_id)}
+    for code in ("C6", "C4", "C6"):
+        Activity.objects.create(programme=d1.programme, title=f"Hoạt động {code}", rule=rules[code], status="done",
+                                start_date=dt.date(2024, 9, 20), end_date=dt.date(2024, 9, 21))
+    own, other, p1, p2 = paths(world)
+    assert auto.count("supervisions_done", paths(world), *OCT) == {own: 2, other: 0, p1: 2, p2: 0}
+    assert auto.count("trainings_done", paths(world), *OCT) == {own: 1, other: 0, p1: 1, p2: 0}
+
+
+@pytest.mark.django_db
 def test_the_front_sees_the_counts_beside_its_figures_read_only(world):
     d1 = world.districts["own"]
     Case.objects.filter(pk=d1.case.pk).update(created_at=at(dt.date(2024, 10, 1)))

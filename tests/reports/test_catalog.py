@@ -9,7 +9,7 @@ from reports import catalog
 from reports.models import Aggregation, Indicator
 from reports.selectors import indicator_catalog_for_unit, indicators_for_org_type
 
-EXTRAS = {"TC11", "TC20", "DC01", "DC02", "DC03", "DC04", "UD01", "UD02", "UD03", "UD04", "UD05", "UD06"}
+EXTRAS = {"TC11", "TC20", "DC01", "DC02", "DC03", "DC04", "UD01", "UD02", "UD03", "UD04", "UD05", "UD06", "UD07", "UD08"}
 
 
 def defaults():
@@ -29,7 +29,7 @@ def test_the_default_catalog_has_the_66_indicators_active_and_only_our_extras():
 @pytest.mark.django_db
 def test_loading_twice_changes_nothing():
     before = list(defaults().order_by("code").values())
-    assert catalog.load_default_catalog() == 88
+    assert catalog.load_default_catalog() == 90
     assert list(defaults().order_by("code").values()) == before
 
 
@@ -74,11 +74,11 @@ def test_indicators_for_an_org_type():
 def test_a_province_adapts_a_copy_with_history_and_the_default_stays():
     province = AdministrativeUnit.objects.create(code="99", name="Tỉnh Thử", level="province", unit_type="Tỉnh")
     commune = AdministrativeUnit.objects.create(code="9901", name="Xã Thử", level="commune", unit_type="Xã", parent=province)
-    assert indicator_catalog_for_unit(commune).filter(catalog_unit__isnull=True).count() == 88
+    assert indicator_catalog_for_unit(commune).filter(catalog_unit__isnull=True).count() == 90
 
     copies = catalog.adopt_catalog(province)
-    assert len(copies) == 88
-    assert catalog.adopt_catalog(province) and Indicator.objects.filter(catalog_unit=province).count() == 88  # idempotent
+    assert len(copies) == 90
+    assert catalog.adopt_catalog(province) and Indicator.objects.filter(catalog_unit=province).count() == 90  # idempotent
     own = {i.code: i for i in Indicator.objects.filter(catalog_unit=province).select_related("numerator", "not_above")}
     assert own["TC10"].numerator.catalog_unit_id == province.pk
     assert own["GS03"].not_above == own["GS02"]

@@ -14,5 +14,6 @@ urlpatterns = [
     path("reports/<int:pk>/build/", views.report_build, name="report_build"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
     path("reports/builds/<int:pk>/status/", views.build_status, name="build_status"),
+    path("reports/builds/<int:pk>/view/", views.build_view, name="build_view"),
     path("reports/builds/<int:pk>/<str:fmt>/", views.build_download, name="build_download"),
 ]

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.db.models.fields.json import KeyTransform
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -272,6 +272,21 @@ def build_download(request, pk, fmt):
                             content_type=CONTENT_TYPES[fmt])
     response["ETag"] = f'"{stored.sha256}"'
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_safe
+def build_view(request, pk):
+    """A finished build read in the browser: the same HTML the PDF is printed from, from the
+    frozen snapshot (the figures as they were when it was built)."""
+    build = _build(request, pk)
+    if build.status != BuildStatus.DONE:
+        raise Http404
+    from reports.render import render_html
+
+    response = HttpResponse(render_html(build.snapshot))
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self'"
     return response
 
 

@@ -45,6 +45,7 @@ ROWS: dict = {
     "reports:report_return": {"GET": LOGIN_ONLY_405, "POST": _RETURN_POST},
     "reports:build_status": {"GET": READ, "POST": LOGIN_ONLY_405},
     "reports:build_download": {"GET": READ, "POST": LOGIN_ONLY_405},
+    "reports:build_view": {"GET": READ, "POST": LOGIN_ONLY_405},
     # a page for everyone signed in; its rows are the bodies in the user's reach
     "reports:report_compare": {"GET": LOGIN_ONLY_200, "POST": LOGIN_ONLY_405},
 }
@@ -56,6 +57,7 @@ OBJECTS: dict = {
     "reports:report_return": "report",
     "reports:build_status": "build",
     "reports:build_download": "build",
+    "reports:build_view": "build",
 }
 
 KWARGS: dict = {"reports:build_download": {"fmt": "pdf"}}

@@ -355,3 +355,19 @@ def test_compare_costs_the_same_whatever_the_number_of_bodies(world, client_for,
         response = client.get(reverse("reports:report_compare"),
                               {"period": world.districts["own"].report.period.pk, "code": ["TC05", "TC04"]})
     assert response.status_code == 200
+
+
+def test_a_finished_build_reads_in_the_browser_from_its_snapshot(world, client_for):
+    from tests.reports.sample_snapshot import sample_snapshot
+
+    d1 = world.districts["own"]
+    ReportBuild.objects.filter(pk=d1.build.pk).update(snapshot=sample_snapshot())
+    head = client_for("head")
+    assert reverse("reports:build_view", args=[d1.build.pk]) in page(head.get(d1.report.get_absolute_url()))
+    response = head.get(reverse("reports:build_view", args=[d1.build.pk]))
+    shown = page(response)
+    assert response.status_code == 200 and "Nơi nhận" in shown and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in shown
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    # a build that is not finished has nothing to show yet
+    ReportBuild.objects.filter(pk=d1.build.pk).update(status="running")
+    assert head.get(reverse("reports:build_view", args=[d1.build.pk])).status_code == 404

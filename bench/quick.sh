@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 PY="${VPY:-.venv/bin/python}"
 "$PY" bench/run.py --quick
 "$PY" bench/rollup.py --quick
+"$PY" bench/household_import.py --quick

@@ -355,10 +355,6 @@ def parse(file, campaign: Campaign) -> tuple[list[ParsedRow], list[RowError]]:
 # Importing
 # ---------------------------------------------------------------------------------------------
 
-class _Rollback(Exception):
-    pass
-
-
 def import_households(*, actor, campaign: Campaign, file) -> ImportResult:
     """All rows or none. Only managers of the campaign (access CHANGE on it) may import."""
     access.ensure(actor, access.CHANGE, campaign)
@@ -366,25 +362,15 @@ def import_households(*, actor, campaign: Campaign, file) -> ImportResult:
     if errors:
         return ImportResult(errors=errors)
     existing = _existing_by_key(campaign, rows)
-    result = ImportResult()
-    try:
-        with transaction.atomic():
-            for item in rows:
-                try:
-                    household = services.household_save(actor=actor, campaign=campaign, head_name=item.name,
-                                                         address=item.address, area=item.area, phone=item.phone,
-                                                         extra=item.extra)
-                except ValidationError as error:
-                    result.errors.append(RowError(item.row, " ".join(error.messages)))
-                    continue
-                result.created.append(household)
-                if item.key in existing:
-                    result.duplicates.append((item.row, household, existing[item.key]))
-            if result.errors:
-                raise _Rollback
-    except _Rollback:
-        return ImportResult(errors=result.errors)
-    result.channels = channel_warnings(result.created)
+    created, failed = services.households_create(actor=actor, campaign=campaign, rows=[
+        {"head_name": item.name, "address": item.address, "area": item.area, "phone": item.phone, "extra": item.extra}
+        for item in rows])
+    if failed:
+        return ImportResult(errors=[RowError(rows[index].row, message) for index, message in failed])
+    result = ImportResult(created=created)
+    result.duplicates = [(item.row, household, existing[item.key])
+                         for item, household in zip(rows, created) if item.key in existing]
+    result.channels = channel_warnings(created)
     return result
 
 

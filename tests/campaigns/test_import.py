@@ -255,3 +255,17 @@ def test_phone_cleaning():
     assert importer.clean_phone("0912abc")[1]
     assert importer.clean_phone("12345")[1]
 
+
+
+@pytest.mark.parametrize("count", [2, 60])
+def test_an_import_costs_the_same_queries_for_2_rows_or_60_and_keeps_history(world, django_assert_max_num_queries, count):
+    d = world.districts["own"]
+    lines = [f"Hộ Số {i},thôn 1,91101,09120{i:05d},{i},BT-{i}" for i in range(count)]
+    admin = world.users["admin"]
+    with django_assert_max_num_queries(30):
+        result = importer.import_households(actor=admin, campaign=d.campaign, file=csv_file(HEADER, *lines))
+    assert not result.errors and len(result.created) == count
+    created = Household.objects.filter(campaign=d.campaign, head_name__startswith="Hộ Số")
+    assert created.count() == count and {h.team_id for h in created} == {d.team.pk}
+    assert Household.history.filter(head_name__startswith="Hộ Số", history_type="+").count() == count
+    assert created.get(head_name="Hộ Số 1").search_name == "ho so 1"

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from khoi.models import AdministrativeUnit, CoordinationRule, JointBody, Organization, SearchNameMixin, Subcommittee
@@ -28,7 +29,7 @@ class ActivityStatus(models.TextChoices):
     PLANNED = "planned", _("Kế hoạch")
     IN_PROGRESS = "in_progress", _("Đang thực hiện")
     DONE = "done", _("Hoàn thành")
-    CANCELLED = "cancelled", _("Hủy")
+    CANCELLED = "cancelled", pgettext_lazy("trạng thái", "Hủy")
 
 
 class WorkProgramme(models.Model):

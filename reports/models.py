@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from khoi.models import AdministrativeUnit, JointBody, Organization, SearchNameMixin
@@ -200,7 +201,7 @@ class SubmissionStatus(models.TextChoices):
     DRAFT = "draft", _("Nháp")
     SUBMITTED = "submitted", _("Đã gửi")
     APPROVED = "approved", _("Đã duyệt")
-    RETURNED = "returned", _("Trả lại")
+    RETURNED = "returned", pgettext_lazy("trạng thái", "Trả lại")
 
 
 class Submission(models.Model):

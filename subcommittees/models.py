@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from khoi.models import JointBody, Person, SearchNameMixin, Subcommittee
@@ -15,7 +16,7 @@ class TaskStatus(models.TextChoices):
     TODO = "todo", _("Chưa làm")
     IN_PROGRESS = "in_progress", _("Đang làm")
     DONE = "done", _("Hoàn thành")
-    CANCELLED = "cancelled", _("Hủy")
+    CANCELLED = "cancelled", pgettext_lazy("trạng thái", "Hủy")
 
 
 OPEN_STATUSES = (TaskStatus.TODO, TaskStatus.IN_PROGRESS)

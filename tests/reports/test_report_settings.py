@@ -58,7 +58,7 @@ def test_a_district_head_reads_but_cannot_change(place):
     province, _district, _province_head, district_head = place
     response = district_head.get(URL)
     assert response.status_code == 200 and not response.context["can_change"]
-    assert "Chỉ Thủ trưởng cơ quan khối cấp tỉnh thay đổi được." in response.content.decode()
+    assert "Chỉ thủ trưởng cơ quan khối cấp tỉnh thay đổi được." in response.content.decode()
     assert district_head.post(URL, GOOD).status_code == 403
     assert not ReportTemplate.objects.filter(province=province).exists()
 

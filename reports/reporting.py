@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from khoi import access, text
@@ -62,7 +63,8 @@ def report_create(*, user, joint_body: JointBody, kind: str, code: str) -> Repor
     except periods.PeriodCodeError as error:
         raise ValidationError({"code": str(error)}) from None
     report.period = get_or_create_period(template_for(joint_body.unit), code)
-    report.title = _("Báo cáo kết quả công tác phối hợp %(period)s") % {"period": periods.label(code).lower()}
+    with translation.override("vi"):  # the document's own words, whatever the language of the screen
+        report.title = _("Báo cáo kết quả công tác phối hợp %(period)s") % {"period": periods.label(code).lower()}
     report.place = joint_body.unit.short_name or joint_body.unit.name
     report.full_clean()  # one report per body and period (a Vietnamese message)
     report.save()

@@ -48,6 +48,15 @@ def test_the_head_creates_a_report_for_a_period(world, client_for):
     assert "Năm 2024" in listing and "Năm 2023" in listing
 
 
+def test_a_report_made_from_an_english_screen_keeps_a_vietnamese_title(world, client_for):
+    d1 = world.districts["own"]
+    client = client_for("head")
+    client.cookies["django_language"] = "en"
+    client.post(reverse("reports:report_create"), {"joint_body": d1.body.pk, "kind": "year", "code": "2024"})
+    assert Report.objects.get(joint_body=d1.body, period__code="2024-Y").title == \
+        "Báo cáo kết quả công tác phối hợp năm 2024"
+
+
 @pytest.mark.parametrize("data,message", [
     ({"kind": "year", "code": "2024-13"}, "không hợp lệ"),
     ({"kind": "year", "code": "2024-Q1"}, "không phải kỳ năm"),

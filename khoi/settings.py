@@ -83,6 +83,9 @@ TEMPLATES = [
     }
 ]
 
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite database needs its folder
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'khoi.sqlite3'}",
@@ -177,6 +180,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 _celery_vt = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200"))
 if CELERY_BROKER_URL.startswith("filesystem"):
     _broker_dir = VAR_DIR / "celery"
+    for _folder in ("queue", "processed", "control"):  # the embedded defaults work in a fresh KHOI_VAR_DIR
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import Campaign, HouseholdStatus, VisitOutcome
@@ -114,6 +115,12 @@ def _visit(admin, household, rng, orgs) -> None:
                                       reason="Tranh chấp ranh giới thửa đất với hộ liền kề")
     elif fate > 0.55:
         services.household_set_status(actor=admin, household=household, status=HouseholdStatus.COMPLETED)
+    else:
+        return
+    # blocked or land handed over a few days after the agreement, in 2020 (not on the seeding day)
+    changed = agreed_day + dt.timedelta(days=rng.randrange(1, 5))
+    type(household).objects.filter(pk=household.pk).update(
+        status_changed_at=timezone.make_aware(dt.datetime.combine(changed, dt.time(10))))
 
 
 def _seed_cases(admin, campaign, people) -> None:

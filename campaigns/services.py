@@ -226,7 +226,9 @@ def visit_record(*, actor, household: Household, date: dt.date, outcome: str, or
     new_status = OUTCOME_STATUS[outcome]
     if STATUS_RANK[new_status] > STATUS_RANK[household.status] or household.status == HouseholdStatus.BLOCKED:
         household.status = new_status
-        household.status_changed_at = timezone.now()
+        # the status changed on the day of the visit, even when it is recorded days later
+        household.status_changed_at = (timezone.now() if date == timezone.localdate() else
+                                       timezone.make_aware(dt.datetime.combine(date, dt.time(12))))
         household.save(update_fields=["status", "status_changed_at"])
     return visit
 

@@ -89,6 +89,13 @@ def test_a_team_member_cannot_reassign(world):
     assert Household.objects.get(pk=d.household.pk).team_id == d.team.pk
 
 
+def test_a_visit_recorded_days_later_dates_the_status_change_to_the_visit(world):
+    d = world.districts["own"]
+    services.visit_record(actor=world.users["field"], household=d.household, date=dt.date(2020, 6, 12), outcome="agreed")
+    changed = Household.objects.get(pk=d.household.pk).status_changed_at
+    assert timezone.localtime(changed).date() == dt.date(2020, 6, 12)
+
+
 def test_a_visit_moves_the_household_forward_never_back(world):
     d = world.districts["own"]
     field = world.users["field"]

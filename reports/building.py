@@ -40,6 +40,7 @@ from reports import periods
 from reports import snapshot as snapshot_format
 from reports.models import (
     BuildStatus,
+    Figure,
     Report,
     ReportBuild,
     ReportFile,
@@ -47,6 +48,7 @@ from reports.models import (
     build_file_path,
 )
 from reports.rollup import Rollup, _scope_paths, rollup, rollup_submissions
+from reports.selectors import indicator_catalog_for_unit
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +91,11 @@ class RunResult:
 # --------------------------------------------------------------------------------------------
 
 
-def build_key(report: Report, submissions: list[tuple[int, int]]) -> str:
-    """sha256 of what the build's output depends on (pure, given the report's fields)."""
+def build_key(report: Report, submissions: list[tuple[int, int]], content: str = "") -> str:
+    """sha256 of what the build's output depends on (pure, given the report's fields).
+
+    ``submissions``: the (id, revision) pairs of the report's own period; ``content``: a digest
+    of everything else the snapshot reads (``content_digest``)."""
     narrative = {}
     for name in NARRATIVE_FIELDS:
         value = getattr(report, name)
@@ -100,9 +105,35 @@ def build_key(report: Report, submissions: list[tuple[int, int]]) -> str:
         "report": report.pk,
         "narrative": narrative,
         "submissions": [list(pair) for pair in submissions],
+        "content": content,
         "cutoff_day": report.period.template.cutoff_day,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def content_digest(report: Report) -> str:
+    """A digest of the figures a build reads beyond the report's own (id, revision) pairs: the
+    values of the submissions of the period, the previous period and the same period last year
+    (a returned submission corrected and sent again keeps its revision), and the catalog in
+    force (names, codes, aggregations). Two queries."""
+    from reports.services import get_or_create_period
+
+    template = report.period.template
+    spec = periods.parse(report.period.code)
+    unit = report.joint_body.unit
+    ids = set()
+    for code in (report.period.code, spec.previous().code, spec.same_period_last_year().code):
+        compared = get_or_create_period(template, code)  # as build_snapshot does
+        ids.update(pk for pk, _revision in rollup_submissions(unit, compared))
+    digest = hashlib.sha256()
+    figures = (Figure.objects.filter(submission_id__in=ids).order_by("submission_id", "indicator_id")
+               .values_list("submission_id", "indicator_id", "value", "text"))
+    for row in figures.iterator(chunk_size=5000):
+        digest.update(repr(row).encode())
+    catalog = indicator_catalog_for_unit(unit).order_by("pk").values_list(
+        "pk", "code", "name", "group", "unit_label", "aggregation", "is_active", "numerator_id", "denominator_id")
+    digest.update(repr(list(catalog)).encode())
+    return digest.hexdigest()
 
 
 def request_build(*, report: Report, user, enqueue: bool = True) -> ReportBuild:
@@ -113,9 +144,13 @@ def request_build(*, report: Report, user, enqueue: bool = True) -> ReportBuild:
     ``enqueue=False`` leaves it pending for a synchronous ``run_build`` (the command).
     """
     report = Report.objects.select_related("joint_body__unit", "period__template").get(pk=report.pk)
-    key = build_key(report, rollup_submissions(report.joint_body.unit, report.period))
+    content = build_key(report, rollup_submissions(report.joint_body.unit, report.period), content_digest(report))
     with transaction.atomic():
-        build = ReportBuild.objects.filter(idempotency_key=key).first()
+        latest = ReportBuild.objects.filter(report=report).order_by("-version").first()
+        # the latest build is the one shown and finished against: going back to an earlier
+        # content is a new version, asking again for the latest content is that build
+        key = hashlib.sha256(f"{content}:{latest.pk if latest else ''}".encode()).hexdigest()
+        build = latest if latest is not None and latest.content_key == content else None
         if build is not None:
             reset = ReportBuild.objects.filter(pk=build.pk, status=BuildStatus.FAILED).update(
                 status=BuildStatus.PENDING, attempts=0, lease_until=None, error="", progress=0, stage="",
@@ -131,7 +166,7 @@ def request_build(*, report: Report, user, enqueue: bool = True) -> ReportBuild:
         try:
             with transaction.atomic():
                 build = ReportBuild.objects.create(
-                    report=report, version=version, idempotency_key=key, requested_by=user
+                    report=report, version=version, content_key=content, idempotency_key=key, requested_by=user
                 )
         except IntegrityError:  # the same request won the race
             return ReportBuild.objects.get(idempotency_key=key)

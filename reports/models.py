@@ -330,12 +330,15 @@ class BuildStatus(models.TextChoices):
 class ReportBuild(models.Model):
     """One build of a report (the Celery job and its versioned snapshot).
 
-    Job state lives here, not in Celery results. ``idempotency_key`` hashes the report, its
-    narrative and the submission revisions used, so the same request twice gives one build.
+    Job state lives here, not in Celery results. ``content_key`` hashes what the output depends
+    on (the narrative, the submission revisions and figures read, the catalog);
+    ``idempotency_key`` chains it to the build it follows, so the same request twice gives one
+    build, while going back to an earlier content makes a new, latest version.
     """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="builds")
     version = models.PositiveIntegerField(_("phiên bản"))
+    content_key = models.CharField(max_length=64, blank=True, default="")
     idempotency_key = models.CharField(max_length=64, unique=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=BuildStatus.choices, default=BuildStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0, validators=[MaxValueValidator(100)])

@@ -49,10 +49,11 @@ class ReportTemplate(models.Model):
     deadline_days = models.PositiveSmallIntegerField(
         _("hạn nộp (số ngày sau khi kết thúc kỳ)"), default=3, validators=[MaxValueValidator(60)]
     )
-    # Submissions must tile the year: 9 months is a report period, never a submission period.
+    # Submissions must tile the year and the reports made of them (reports/periods.py): month,
+    # quarter, half or year — never 9 months, never weeks (they straddle months).
     submission_kind = models.CharField(
         _("kỳ nộp số liệu"), max_length=12, default=PeriodKind.MONTH,
-        choices=[(k.value, k.label) for k in PeriodKind if k != PeriodKind.NINE_MONTHS],
+        choices=[(k.value, k.label) for k in PeriodKind if k not in (PeriodKind.NINE_MONTHS, PeriodKind.WEEK)],
     )
     jump_factor = models.DecimalField(
         _("cảnh báo khi số liệu tăng hơn (lần)"), max_digits=5, decimal_places=1, default=3,
@@ -64,8 +65,8 @@ class ReportTemplate(models.Model):
         verbose_name = _("mẫu báo cáo")
         verbose_name_plural = _("mẫu báo cáo")
         constraints = [
-            models.CheckConstraint(condition=~Q(submission_kind=PeriodKind.NINE_MONTHS),
-                                   name="template_submission_kind_tiles_year"),
+            models.CheckConstraint(condition=Q(submission_kind__in=["month", "quarter", "half", "year"]),
+                                   name="template_submission_kind_tiles_reports"),
         ]
 
     def __str__(self) -> str:

@@ -102,6 +102,44 @@ def parse(code: str) -> PeriodSpec:
     return PeriodSpec(code, "week", year, week, week)
 
 
+# What a report period can be made of, by submission period: submissions must tile it exactly.
+SUBMISSION_KINDS = ("month", "quarter", "half", "year")
+_TILES = {
+    "month": {"month", "quarter", "half", "nine_months", "year"},
+    "quarter": {"quarter", "half", "nine_months", "year"},
+    "half": {"half", "year"},
+    "year": {"year"},
+}
+_STEP = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+_KIND_NAMES = {"week": "tuần", "month": "tháng", "quarter": "quý", "half": "6 tháng", "nine_months": "9 tháng",
+               "year": "năm"}
+
+
+def sub_codes(code: str, submission_kind: str) -> list[str]:
+    """The submission periods a report period is made of: 2023-Q4 of months → 2023-10, -11, -12.
+
+    ``PeriodCodeError`` (in Vietnamese) when the submissions cannot make it up exactly (a month
+    report from quarterly figures, a 9-month report from half-year figures, any week report)."""
+    spec = parse(code)
+    if submission_kind not in _TILES or spec.kind not in _TILES[submission_kind]:
+        raise PeriodCodeError(
+            f"Số liệu được nộp theo {_KIND_NAMES.get(submission_kind, submission_kind)}: không lập được báo cáo "
+            f"{_KIND_NAMES[spec.kind]} từ số liệu đó."
+        )
+    step = _STEP[submission_kind]
+    codes = []
+    for first in range(spec.first_month, spec.last_month + 1, step):
+        if submission_kind == "month":
+            codes.append(f"{spec.year}-{first:02d}")
+        elif submission_kind == "quarter":
+            codes.append(f"{spec.year}-Q{(first - 1) // 3 + 1}")
+        elif submission_kind == "half":
+            codes.append(f"{spec.year}-H{1 if first <= 6 else 2}")
+        else:
+            codes.append(f"{spec.year}-Y")
+    return codes
+
+
 def label(code: str) -> str:
     """Vietnamese name of a period as it appears in a report title."""
     spec = parse(code)

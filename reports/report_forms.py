@@ -25,7 +25,9 @@ def bodies_for_new_report(user):
 class ReportCreateForm(forms.Form):
     joint_body = forms.ModelChoiceField(label=_("Cơ quan khối"), queryset=JointBody.objects.none(),
                                         empty_label=None)
-    kind = forms.ChoiceField(label=_("Loại kỳ"), choices=PeriodKind.choices, initial=PeriodKind.YEAR)
+    # weeks straddle months: no report is made of weekly figures (reports/periods.py sub_codes)
+    kind = forms.ChoiceField(label=_("Loại kỳ"), choices=[c for c in PeriodKind.choices if c[0] != PeriodKind.WEEK],
+                             initial=PeriodKind.YEAR)
     code = forms.CharField(
         label=_("Mã kỳ"), max_length=10,
         help_text=_("Ví dụ: 2023-Y (năm), 2023-H1 (6 tháng), 2023-9M (9 tháng), 2023-Q4 (quý), 2023-11 (tháng)."),

@@ -58,11 +58,13 @@ def report_create(*, user, joint_body: JointBody, kind: str, code: str) -> Repor
     """The body's report for a period; the Period row comes from the province's template."""
     report = Report(joint_body=joint_body)
     access.ensure(user, access.CHANGE, report)  # before the code: a refusal never depends on the input
+    template = template_for(joint_body.unit)
     try:
         code = normalize_code(kind, code)
+        periods.sub_codes(code, template.submission_kind)  # the figures must make it up exactly
     except periods.PeriodCodeError as error:
         raise ValidationError({"code": str(error)}) from None
-    report.period = get_or_create_period(template_for(joint_body.unit), code)
+    report.period = get_or_create_period(template, code)
     with translation.override("vi"):  # the document's own words, whatever the language of the screen
         report.title = _("Báo cáo kết quả công tác phối hợp %(period)s") % {"period": periods.label(code).lower()}
     report.place = joint_body.unit.short_name or joint_body.unit.name

@@ -241,20 +241,13 @@ def rollup_submissions(unit: AdministrativeUnit, period: Period) -> list[tuple[i
 
 
 def sub_periods(period: Period, kind: str, cutoff_day: int) -> list[tuple[str, dt.date, dt.date]]:
-    """The periods of ``kind`` (code, start, end) that lie inside ``period`` (pure)."""
-    found: dict[str, tuple[str, dt.date, dt.date]] = {}
-    day = period.start
-    while day <= period.end:
-        try:
-            code = periods.code_for(kind, day, cutoff_day)
-        except periods.PeriodCodeError:  # the last quarter has no 9-month period
-            day += dt.timedelta(days=1)
-            continue
-        if code not in found:
-            start, end = periods.parse(code).dates(cutoff_day)
-            found[code] = (code, start, end)
-        day += dt.timedelta(days=1)
-    return [item for item in found.values() if item[1] >= period.start and item[2] <= period.end]
+    """The submission periods of ``kind`` (code, start, end) that make up ``period`` (pure);
+    none when they cannot make it up exactly (``periods.sub_codes``)."""
+    try:
+        codes = periods.sub_codes(period.code, kind)
+    except periods.PeriodCodeError:
+        return []
+    return [(code, *periods.parse(code).dates(cutoff_day)) for code in codes]
 
 
 # --------------------------------------------------------------------------------------------
@@ -348,14 +341,14 @@ def _aggregation_of(code: str, catalog: dict[str, Indicator]) -> str | None:
 
 
 def _received_in(period: Period, template, prefix: str = "") -> Q:
-    """Current revisions received for the template's sub-periods inside ``period``."""
+    """Current revisions received for the submission periods that make up ``period``, matched
+    by code, not by dates or template: a province that later set its own cut-off day or template,
+    or a 2025 successor whose predecessors used another, still reads every month once."""
+    codes = [code for code, _start, _end in sub_periods(period, template.submission_kind, template.cutoff_day)]
     return Q(**{
         f"{prefix}is_current": True,
         f"{prefix}status__in": RECEIVED_STATUSES,
-        f"{prefix}period__template": template,
-        f"{prefix}period__kind": template.submission_kind,
-        f"{prefix}period__start__gte": period.start,
-        f"{prefix}period__end__lte": period.end,
+        f"{prefix}period__code__in": codes,
     })
 
 

@@ -125,7 +125,7 @@ def previous_values(submission: Submission) -> dict[str, Figure]:
     spec = periods.parse(submission.period.code).previous()
     figures = Figure.objects.filter(
         submission__organization_id=submission.organization_id, submission__is_current=True,
-        submission__period__template_id=submission.period.template_id, submission__period__code=spec.code,
+        submission__period__code=spec.code,  # by code: the template may have changed in between
     ).select_related("indicator")
     return {f.indicator.code: f for f in figures}
 
@@ -171,16 +171,19 @@ class Cell:
     label: str
     deadline: dt.date
     submission: Submission | None
+    expected: bool = True  # the organization was in operation in this period
 
     @property
     def status(self) -> str:
-        return self.submission.status if self.submission else "missing"
+        if self.submission:
+            return self.submission.status
+        return "missing" if self.expected else "not_expected"
 
     @property
     def is_late(self) -> bool:
         if self.submission is not None:
             return self.submission.is_late
-        return timezone.localdate() > self.deadline
+        return self.expected and timezone.localdate() > self.deadline
 
 
 @dataclass
@@ -193,7 +196,7 @@ class Completeness:
 
     @property
     def totals(self) -> dict[str, int]:
-        cells = [c for _org, cells in self.rows for c in cells]
+        cells = [c for _org, cells in self.rows for c in cells if c.expected or c.submission]
         return {
             "expected": len(cells),
             "approved": sum(c.status == SubmissionStatus.APPROVED for c in cells),
@@ -203,15 +206,8 @@ class Completeness:
 
 
 def sub_period_codes(code: str, submission_kind: str) -> list[str]:
-    """The submission periods a reporting period is made of (a quarter of months → its three months)."""
-    spec = periods.parse(code)
-    if spec.kind == submission_kind or submission_kind == "week":
-        return [spec.code]
-    if submission_kind == "month":
-        return spec.months()
-    if submission_kind == "quarter" and spec.kind in ("half", "nine_months", "year"):
-        return [f"{spec.year}-Q{q}" for q in range((spec.first_month - 1) // 3 + 1, spec.last_month // 3 + 1)]
-    return [spec.code]
+    """The submission periods a reporting period is made of (``periods.sub_codes``)."""
+    return periods.sub_codes(code, submission_kind)
 
 
 def completeness(body: JointBody, period_code: str) -> Completeness:
@@ -230,11 +226,18 @@ def completeness(body: JointBody, period_code: str) -> Completeness:
                 .order_by("unit__path", "org_type__sort_order", "pk"))
     found = {
         (s.organization_id, s.period.code): s
-        for s in Submission.objects.filter(organization__in=orgs, is_current=True, period__template=template,
-                                           period__code__in=codes).select_related("period")
+        for s in Submission.objects.filter(organization__in=orgs, is_current=True,
+                                           period__code__in=codes).select_related("period")  # by code, as the roll-up
     }
     # a period created in the database keeps its own dates, even if the template changed since
     stored = {p.code: p.deadline for p in Period.objects.filter(template=template, code__in=codes)}
-    rows = [(org, [Cell(code, label, stored.get(code, deadline), found.get((org.pk, code)))
+    bounds = {s.code: s.dates(template.cutoff_day) for s in specs}
+
+    def active(org, code) -> bool:  # as the roll-up's expectations (rollup._active)
+        first, last = bounds[code]
+        return all((thing.valid_from is None or thing.valid_from <= last) and (thing.valid_to is None or thing.valid_to >= first)
+                   for thing in (org, org.unit))
+
+    rows = [(org, [Cell(code, label, stored.get(code, deadline), found.get((org.pk, code)), active(org, code))
                    for code, label, deadline in sub_periods]) for org in orgs]
     return Completeness(body, template, period_code, sub_periods, rows)

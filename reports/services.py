@@ -46,14 +46,33 @@ def template_for(unit: AdministrativeUnit) -> ReportTemplate:
 def report_template_save(*, actor, province: AdministrativeUnit | None, **fields) -> ReportTemplate:
     """A province's own settings (cut-off day, deadline, submission period, jump warning),
     made from the default on first save; ``province`` None is the shipped default (administrators).
-    History is kept; periods already in use keep their dates."""
-    template = ReportTemplate.objects.filter(province=province).first() or ReportTemplate(province=province)
+    History is kept; periods already in use keep their dates (figures are matched to reports by
+    period code, so they stay counted). The submission period cannot change once figures exist:
+    reports are made of whole submission periods."""
+    if province is not None:  # one first save at a time per province
+        AdministrativeUnit.objects.select_for_update().filter(pk=province.pk).first()
+    template = ReportTemplate.objects.select_for_update().filter(province=province).first()
+    in_force = template or (selectors.template_for(province) if province else selectors.template_for_default())
+    template = template or ReportTemplate(province=province)
     access.ensure(actor, access.CHANGE, template)
+    kind = fields.get("submission_kind", in_force.submission_kind)
+    if kind != in_force.submission_kind:
+        figures = Submission.objects.all()
+        if province is not None:
+            figures = figures.filter(organization__unit__path__startswith=province.path)
+        else:  # the default: the provinces without their own template
+            for root in ReportTemplate.objects.filter(province__isnull=False).values_list("province__path", flat=True):
+                figures = figures.exclude(organization__unit__path__startswith=root)
+        if figures.exists():
+            raise ValidationError({"submission_kind": _(
+                "Đã có số liệu nộp theo %(kind)s: không đổi được kỳ nộp (báo cáo được ghép từ các kỳ nộp trọn vẹn).")
+                % {"kind": in_force.get_submission_kind_display().lower()}})
     for name, value in fields.items():
         setattr(template, name, value)
     template.full_clean()
     template.save()
     return template
+
 
 
 @transaction.atomic
@@ -238,7 +257,8 @@ def submission_period(template: ReportTemplate, code: str) -> Period:
 
 def submission_get_or_create(*, actor, organization: Organization, period: Period) -> Submission:
     """The organization's current submission for the period, a new draft if there is none."""
-    current = Submission.objects.filter(organization=organization, period=period, is_current=True).first()
+    # by code: figures entered before the province set its own template stay the ones in force
+    current = Submission.objects.filter(organization=organization, period__code=period.code, is_current=True).first()
     if current:
         access.ensure(actor, access.VIEW, current)
         return current

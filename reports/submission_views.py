@@ -419,14 +419,17 @@ def period_completeness(request, pk):
     body = access.get_for_user_or_404(request.user, access.VIEW, JointBody.objects.select_related("unit"), pk=pk)
     template = selectors.template_for(body.unit)
     today = timezone.localdate()
-    default = periods.code_for("quarter", today, template.cutoff_day)
+    # a quarter of monthly or quarterly figures; the current half or year of half-year or year figures
+    default_kind = "quarter" if template.submission_kind in ("month", "quarter") else template.submission_kind
+    default = periods.code_for(default_kind, today, template.cutoff_day)
     code = request.GET.get("period", "").strip() or default
     try:
         code = periods.parse(code).code
-    except periods.PeriodCodeError as error:
+        table = selectors.completeness(body, code)
+    except periods.PeriodCodeError as error:  # a bad code, or one the submissions cannot make up
         messages.error(request, str(error))
         code = default
-    table = selectors.completeness(body, code)
+        table = selectors.completeness(body, code)
     return render(request, "reports/period_completeness.html", {
         "body": body, "table": table, "period_code": code, "period_label": periods.label(code),
         "totals": table.totals,

@@ -96,3 +96,22 @@ def test_a_province_may_have_its_own_template():
     assert template_for(commune) == own
     assert get_or_create_period(own, "2024-02").end == dt.date(2024, 2, 29)
     assert get_or_create_period(own, "2024-02").deadline == dt.date(2024, 3, 5)
+
+
+@pytest.mark.parametrize(("code", "kind", "expected"), [
+    ("2023-Q4", "month", ["2023-10", "2023-11", "2023-12"]),
+    ("2023-9M", "quarter", ["2023-Q1", "2023-Q2", "2023-Q3"]),
+    ("2023-Y", "half", ["2023-H1", "2023-H2"]),
+    ("2023-H2", "quarter", ["2023-Q3", "2023-Q4"]),
+    ("2023-Y", "year", ["2023-Y"]),
+])
+def test_a_report_period_is_made_of_whole_submission_periods(code, kind, expected):
+    assert periods.sub_codes(code, kind) == expected
+
+
+@pytest.mark.parametrize(("code", "kind"), [
+    ("2023-11", "quarter"), ("2023-9M", "half"), ("2023-Q1", "half"), ("2023-W05", "month"), ("2023-H1", "year"),
+])
+def test_a_report_its_submissions_cannot_make_up_is_refused_in_vietnamese(code, kind):
+    with pytest.raises(periods.PeriodCodeError, match="không lập được báo cáo"):
+        periods.sub_codes(code, kind)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from khoi.models import JointBody, Person, PositionRole
 from reports import selectors, services
-from reports.models import ReportTemplate
+from reports.models import Indicator, ReportTemplate
 from tests.world import position, unit
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +70,60 @@ def test_bad_settings_are_explained_in_vietnamese_and_nothing_changes(place):
     page = response.content.decode()
     assert "nhỏ hơn hoặc bằng với 28" in page and "nine_months không phải là một trong các lựa chọn" in page
     assert not ReportTemplate.objects.filter(province=province).exists()
+
+
+# ---------------------------------------------------------------- settings changed after figures exist
+
+
+@pytest.fixture
+def with_figures():
+    """Province 95 on the default template (cut-off 15), one district with the Front, figures
+    for every month of 2024 (AS01 = 1 a month)."""
+    from tests.reports import build_fixtures as bf
+
+    province = bf.province()
+    district = bf.place(province, "95001", "Đông", types=("MTTQ",))
+    default = selectors.template_for_default()
+    for month in range(1, 13):
+        bf.submit(district.orgs["MTTQ"], services.get_or_create_period(default, f"2024-{month:02d}"),
+                  {Indicator.objects.get(catalog_unit__isnull=True, code="AS01"): 1})
+    return province, district
+
+
+def year_total(unit, template):
+    from reports.rollup import rollup
+
+    return rollup(unit, services.get_or_create_period(template, "2024-Y"), indicators=["AS01"]).totals["AS01"]
+
+
+def test_a_province_that_sets_its_own_cut_off_keeps_counting_its_history(with_figures):
+    province, district = with_figures
+    assert year_total(district.unit, selectors.template_for(district.unit)) == 12
+    own = services.report_template_save(actor=admin_user(), province=province, name="Tỉnh 95", cutoff_day=1,
+                                        deadline_days=5, submission_kind="month", jump_factor=3)
+    assert selectors.template_for(district.unit) == own
+    # every month entered under the default template still counts, once
+    assert year_total(district.unit, own) == 12
+    table = selectors.completeness(district.body, "2024-Q1")
+    assert table.totals["submitted"] == 3
+    # opening January again finds the figures already entered, not a second, empty copy
+    january = services.submission_period(own, "2024-01")
+    existing = services.submission_get_or_create(actor=admin_user(), organization=district.orgs["MTTQ"], period=january)
+    assert existing.period.template_id != own.pk and existing.figures.count() == 1
+
+
+def test_the_submission_period_cannot_change_once_figures_exist(with_figures):
+    province, _district = with_figures
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="không đổi được kỳ nộp"):
+        services.report_template_save(actor=admin_user(), province=province, name="Tỉnh 95", cutoff_day=15,
+                                      deadline_days=3, submission_kind="quarter", jump_factor=3)
+    assert not ReportTemplate.objects.filter(province=province).exists()
+
+
+def admin_user():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
+        "settings-admin", password="x")

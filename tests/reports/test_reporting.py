@@ -49,6 +49,12 @@ def test_head_creates_the_report_and_the_period_from_the_template(world):
     assert report.status == ReportStatus.DRAFT and "6 tháng đầu năm 2024" in report.title
 
 
+def test_a_week_report_the_monthly_figures_cannot_make_up_is_refused(world):
+    d1 = world.districts["own"]
+    with pytest.raises(ValidationError, match="không lập được báo cáo tuần"):
+        reporting.report_create(user=world.users["head"], joint_body=d1.body, kind="week", code="2024-W05")
+
+
 def test_one_report_per_body_and_period(world):
     d1 = world.districts["own"]
     with pytest.raises(ValidationError, match="đã có báo cáo cho kỳ này"):

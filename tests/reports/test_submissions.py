@@ -357,6 +357,21 @@ def test_completeness_counts_the_organizations_the_report_counts(s):
     assert table.totals["expected"] == rollup(s.district, quarter).completeness.expected == 9
 
 
+def test_an_organization_that_ended_mid_quarter_is_expected_only_while_it_worked(s):
+    commune = unit("81102", "Xã Cũ", "commune", s.district)
+    commune.valid_to = dt.date(2024, 10, 20)  # merged away in the October period (15/09–14/10 … 15/10–14/11)
+    commune.save()
+    Organization.objects.create(org_type=OrganizationType.objects.get(code="HND"), unit=commune,
+                                name="Hội Nông dân xã Cũ")
+    table = selectors.completeness(s.body, "2024-Q4")
+    cells = next(cells for org, cells in table.rows if org.unit == commune)
+    assert [c.status for c in cells] == ["missing", "missing", "not_expected"]
+    from reports.rollup import rollup
+
+    quarter = services.get_or_create_period(s.template, "2024-Q4")
+    assert table.totals["expected"] == rollup(s.district, quarter).completeness.expected == 8
+
+
 # ---------------------------------------------------------------- the catalog by the province
 
 

@@ -105,6 +105,8 @@ def team_assign_area(*, actor, team: WorkTeam, unit) -> TeamArea:
         raise ValidationError({"unit": _("Địa bàn phải nằm trong địa bàn của cơ quan khối.")})
     try:
         with transaction.atomic():
+            # serialized with imports (households_create), which read the areas once
+            Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
             area = TeamArea.objects.create(campaign=campaign, team=team, unit=unit)
             # households of the area (and below) with no team yet are covered by this team
             Household.objects.filter(campaign=campaign, team__isnull=True, area__path__startswith=unit.path).update(team=team)
@@ -141,6 +143,8 @@ def households_create(*, actor, campaign: Campaign, rows: list[dict]) -> tuple[l
     from simple_history.utils import bulk_create_with_history
 
     access.ensure(actor, access.CHANGE, campaign)
+    # no area changes team while the file goes in (team_assign_area takes the same lock)
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
     teams = teams_for_areas(campaign, {fields["area"] for fields in rows})
     households, errors = [], []
     for index, fields in enumerate(rows):

@@ -1,6 +1,7 @@
 """Vietnamese text normalization: pure functions, no ORM.
 
 - ``clean``: what we store. NFC, trimmed, inner whitespace collapsed, one apostrophe.
+- ``clean_paragraphs``: the same for multi-line text, line breaks kept.
 - ``compare_key``: what two names must share to be "the same name": clean, case-folded,
   old/new tone placement unified ("Hòa" == "Hoà", "Thủy" == "Thuỷ").
 - ``fold``: what search matches on: compare_key without diacritics, đ → d
@@ -25,6 +26,16 @@ def clean(value: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFC", str(value)).translate(_APOSTROPHES)
     return _SPACES.sub(" ", text).strip()
+
+
+def clean_paragraphs(value: str | None) -> str:
+    """Multi-line text as stored (narratives, comments, notes): NFC, one apostrophe, each line
+    trimmed and its inner spaces collapsed, line breaks kept (three or more become one blank line)."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).translate(_APOSTROPHES).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def _unify_tone_placement(nfc_text: str) -> str:

@@ -87,7 +87,7 @@ def report_update_narrative(*, user, report: Report, **fields) -> Report:
     changed = False
     for name, value in fields.items():
         if isinstance(value, str):
-            value = text.clean(value) if "\n" not in value else value.strip()
+            value = text.clean(value) if "\n" not in value else text.clean_paragraphs(value)
         if getattr(report, name) != value:
             setattr(report, name, value)
             changed = True
@@ -129,7 +129,7 @@ def report_return(*, user, report: Report, comment: str) -> Report:
     """The provincial board sends the report back with a comment; the body's head(s) are told."""
     report = Report.objects.select_for_update().select_related("joint_body__unit", "period").get(pk=report.pk)
     access.ensure(user, access.RETURN, report)
-    comment = (comment or "").strip()
+    comment = text.clean_paragraphs(comment)
     if not comment:
         raise ValidationError({"comment": _("Hãy ghi ý kiến trả lại để cơ quan khối biết cần sửa gì.")})
     refusal = return_refusal(report.status, report.builds.filter(status=BuildStatus.DONE).exists())

@@ -296,7 +296,7 @@ def save_figures(*, actor, submission: Submission, values: dict, note: str | Non
     """Store typed values (by indicator code) in a draft or returned submission. Blank values
     are allowed in a draft (they are required on submit). Raises ValidationError (by code)
     and stores nothing when a value is wrong; returns the warnings otherwise."""
-    submission = Submission.objects.select_for_update().select_related(
+    submission = Submission.objects.select_for_update(of=("self",)).select_related(
         "organization__org_type", "organization__unit", "period__template").get(pk=submission.pk)
     access.ensure(actor, access.CHANGE, submission)
     _ensure_editable(submission)
@@ -326,7 +326,7 @@ def save_figures(*, actor, submission: Submission, values: dict, note: str | Non
     Figure.objects.bulk_update(update, ["value", "text"])
     fields = ["updated_at"]
     if note is not None:
-        submission.note = note
+        submission.note = text.clean_paragraphs(note)
         fields.append("note")
     submission.save(update_fields=fields)
     return checked
@@ -336,7 +336,7 @@ def save_figures(*, actor, submission: Submission, values: dict, note: str | Non
 def submit(*, actor, submission: Submission) -> Checked:
     """Send the figures to the organization's head or deputy for approval. Every typed
     indicator must be filled (0 when nothing happened)."""
-    submission = Submission.objects.select_for_update().select_related(
+    submission = Submission.objects.select_for_update(of=("self",)).select_related(
         "organization__org_type", "organization__unit", "period__template").get(pk=submission.pk)
     access.ensure(actor, access.CHANGE, submission)
     _ensure_editable(submission)
@@ -369,7 +369,7 @@ def _notify_leads(submission: Submission) -> None:
 
 
 def _decide(actor, submission: Submission) -> Submission:
-    submission = Submission.objects.select_for_update().select_related("organization__unit", "period").get(pk=submission.pk)
+    submission = Submission.objects.select_for_update(of=("self",)).select_related("organization__unit", "period").get(pk=submission.pk)
     access.ensure(actor, access.APPROVE, submission)
     if not submission.is_current or submission.status != SubmissionStatus.SUBMITTED:
         raise ValidationError(_("Chỉ duyệt hoặc trả lại được số liệu đã gửi, đang chờ duyệt."))
@@ -389,7 +389,7 @@ def approve(*, actor, submission: Submission) -> Submission:
 @transaction.atomic
 def return_submission(*, actor, submission: Submission, comment: str) -> Submission:
     """The head or deputy sends the figures back to be fixed, saying why."""
-    comment = (comment or "").strip()
+    comment = text.clean_paragraphs(comment)
     if not comment:
         raise ValidationError({"comment": _("Hãy ghi lý do trả lại để người nhập biết cần sửa gì.")})
     submission = _decide(actor, submission)
@@ -404,7 +404,7 @@ def return_submission(*, actor, submission: Submission, comment: str) -> Submiss
 def correct(*, actor, submission: Submission) -> Submission:
     """A correction after approval: a new draft revision (revision + 1) with the same figures;
     the approved revision is kept, no longer current (a frozen report still names it)."""
-    submission = Submission.objects.select_for_update().select_related("organization__unit").get(pk=submission.pk)
+    submission = Submission.objects.select_for_update(of=("self",)).select_related("organization__unit").get(pk=submission.pk)
     access.ensure(actor, access.CHANGE, submission)
     if not submission.is_current or submission.status != SubmissionStatus.APPROVED:
         raise ValidationError(_("Chỉ tạo bản điều chỉnh từ bản hiện hành đã được duyệt."))
@@ -438,6 +438,11 @@ def indicator_save(*, actor, indicator: Indicator | None = None, **fields) -> In
     else:
         indicator.value_type = ValueType.PERCENT
     indicator.reported_by = " ".join(dict.fromkeys((indicator.reported_by or "").upper().split()))
+    # codes are matched upper-case (Excel uploads, the roll-up); groups and units are compared as
+    # text (a report's tables are the groups): all stored clean and NFC
+    indicator.code = text.clean(indicator.code).upper().replace(" ", "")
+    indicator.group, indicator.unit_label = text.clean(indicator.group), text.clean(indicator.unit_label)
+    indicator.source_note = text.clean_paragraphs(indicator.source_note)
     access.ensure(actor, access.CHANGE, indicator)
     errors = {}
     for name in ("numerator", "denominator", "not_above"):

@@ -37,3 +37,12 @@ def test_fold_is_idempotent_and_ascii_for_vietnamese(value):
 def test_nfc_and_nfd_spellings_fold_alike(value):
     assert text.fold(unicodedata.normalize("NFD", value)) == text.fold(unicodedata.normalize("NFC", value))
     assert text.compare_key(unicodedata.normalize("NFD", value)) == text.compare_key(unicodedata.normalize("NFC", value))
+
+
+def test_paragraphs_are_stored_nfc_with_their_line_breaks():
+    import unicodedata
+
+    typed = unicodedata.normalize("NFD", "Số liệu  chưa khớp ;\r\n\r\n\r\n  đề nghị   gửi lại.  ")
+    assert text.clean_paragraphs(typed) == "Số liệu chưa khớp ;\n\nđề nghị gửi lại."
+    assert unicodedata.is_normalized("NFC", text.clean_paragraphs(typed))
+    assert text.clean_paragraphs(None) == ""

@@ -400,6 +400,15 @@ def test_the_province_head_adapts_the_catalog_with_history(s):
     response = client.post(reverse("reports:indicator_create"), {
         "code": "XX01", "name": "Tỷ lệ thử", "value_type": "percent", "aggregation": "ratio", "sort_order": 1})
     assert response.status_code == 400 and "Chỉ tiêu tỷ lệ cần tử số và mẫu số." in response.content.decode()
+    # a code typed lower-case and a group typed in decomposed Unicode are stored as the others
+    import unicodedata
+
+    response = client.post(reverse("reports:indicator_create"), {
+        "code": " tc99 ", "name": "Số chi hội mới", "group": unicodedata.normalize("NFD", pt06.group),
+        "unit_label": "chi hội", "value_type": "count", "aggregation": "sum", "sort_order": 99, "is_active": "on"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    added = own.get(name="Số chi hội mới")
+    assert added.code == "TC99" and added.group == pt06.group
     # a district staff member may not edit the catalog
     assert s.client(s.women_head).post(reverse("reports:indicator_edit", args=[pt06.pk]), {}).status_code == 403
 

@@ -34,6 +34,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from khoi.models import AdministrativeUnit
 from reports import periods
@@ -61,12 +62,13 @@ NARRATIVE_FIELDS = (
     "recipients", "signer_title", "signer_name",
 )  # fmt: skip
 
-STAGE_ROLLUP = (10, "Tổng hợp số liệu")
-STAGE_DONE = (100, "Xong")
+# Stages are stored in Vietnamese (the source strings) and translated when shown (ReportBuild.stage_display).
+STAGE_ROLLUP = (10, gettext_noop("Tổng hợp số liệu"))
+STAGE_DONE = (100, gettext_noop("Xong"))
 RENDER_STEPS = (  # format, (progress, stage), renderer in reports.render
-    ("pdf", (40, "Lập PDF"), "render_pdf"),
-    ("docx", (70, "Lập Word"), "render_docx"),
-    ("xlsx", (85, "Lập Excel"), "render_xlsx"),
+    ("pdf", (40, gettext_noop("Lập PDF")), "render_pdf"),
+    ("docx", (70, gettext_noop("Lập Word")), "render_docx"),
+    ("xlsx", (85, gettext_noop("Lập Excel")), "render_xlsx"),
 )
 # The left header of the document: the Party committee over the body, by unit type.
 PARTY_COMMITTEES = {"tỉnh": "Tỉnh ủy", "thành phố": "Thành ủy", "huyện": "Huyện ủy", "quận": "Quận ủy", "thị xã": "Thị ủy"}

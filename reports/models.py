@@ -365,6 +365,13 @@ class ReportBuild(models.Model):
     def __str__(self) -> str:
         return f"{self.report} v{self.version}"
 
+    @property
+    def stage_display(self) -> str:
+        """The stage in the reader's language (stored in Vietnamese, the source strings)."""
+        from django.utils.translation import gettext
+
+        return gettext(self.stage) if self.stage else ""
+
 
 class FileFormat(models.TextChoices):
     PDF = "pdf", "PDF"

@@ -13,6 +13,9 @@ import dataclasses
 import datetime as dt
 import re
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 KINDS = ("week", "month", "quarter", "half", "nine_months", "year")
 _CODE = re.compile(r"^(?P<year>\d{4})-(?:(?P<month>0[1-9]|1[0-2])|Q(?P<quarter>[1-4])|H(?P<half>[12])|(?P<nine>9M)|(?P<yr>Y)|W(?P<week>\d{2}))$")
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -79,10 +82,10 @@ def parse(code: str) -> PeriodSpec:
     code = (code or "").strip().upper().replace("9m", "9M")
     m = _CODE.match(code)
     if not m:
-        raise PeriodCodeError(
-            f"Mã kỳ “{code}” không hợp lệ. Dùng dạng 2023-11 (tháng), 2023-Q4 (quý), 2023-H1 (6 tháng), "
+        raise PeriodCodeError(_(
+            "Mã kỳ “%(code)s” không hợp lệ. Dùng dạng 2023-11 (tháng), 2023-Q4 (quý), 2023-H1 (6 tháng), "
             "2023-9M (9 tháng), 2023-Y (năm) hoặc 2023-W05 (tuần)."
-        )
+        ) % {"code": code})
     year = int(m["year"])
     if m["month"]:
         month = int(m["month"])
@@ -98,7 +101,7 @@ def parse(code: str) -> PeriodSpec:
         return PeriodSpec(code, "year", year, 1, 12)
     week = int(m["week"])
     if not 1 <= week <= dt.date(year, 12, 28).isocalendar().week:
-        raise PeriodCodeError(f"Năm {year} không có tuần {week}.")
+        raise PeriodCodeError(_("Năm %(year)s không có tuần %(week)s.") % {"year": year, "week": week})
     return PeriodSpec(code, "week", year, week, week)
 
 
@@ -111,8 +114,8 @@ _TILES = {
     "year": {"year"},
 }
 _STEP = {"month": 1, "quarter": 3, "half": 6, "year": 12}
-_KIND_NAMES = {"week": "tuần", "month": "tháng", "quarter": "quý", "half": "6 tháng", "nine_months": "9 tháng",
-               "year": "năm"}
+_KIND_NAMES = {"week": gettext_lazy("tuần"), "month": gettext_lazy("tháng"), "quarter": gettext_lazy("quý"),
+               "half": gettext_lazy("6 tháng"), "nine_months": gettext_lazy("9 tháng"), "year": gettext_lazy("năm")}
 
 
 def sub_codes(code: str, submission_kind: str) -> list[str]:
@@ -122,10 +125,9 @@ def sub_codes(code: str, submission_kind: str) -> list[str]:
     report from quarterly figures, a 9-month report from half-year figures, any week report)."""
     spec = parse(code)
     if submission_kind not in _TILES or spec.kind not in _TILES[submission_kind]:
-        raise PeriodCodeError(
-            f"Số liệu được nộp theo {_KIND_NAMES.get(submission_kind, submission_kind)}: không lập được báo cáo "
-            f"{_KIND_NAMES[spec.kind]} từ số liệu đó."
-        )
+        raise PeriodCodeError(_("Số liệu được nộp theo %(submitted)s: không lập được báo cáo %(report)s từ số liệu đó.")
+                              % {"submitted": _KIND_NAMES.get(submission_kind, submission_kind),
+                                 "report": _KIND_NAMES[spec.kind]})
     step = _STEP[submission_kind]
     codes = []
     for first in range(spec.first_month, spec.last_month + 1, step):
@@ -175,11 +177,11 @@ def code_for(kind: str, on: dt.date, cutoff_day: int = 15) -> str:
         return f"{year}-H{1 if month <= 6 else 2}"
     if kind == "nine_months":
         if month > 9:
-            raise PeriodCodeError(f"Ngày {on:%d/%m/%Y} không thuộc kỳ 9 tháng nào.")
+            raise PeriodCodeError(_("Ngày %(day)s không thuộc kỳ 9 tháng nào.") % {"day": f"{on:%d/%m/%Y}"})
         return f"{year}-9M"
     if kind == "year":
         return f"{year}-Y"
-    raise PeriodCodeError(f"Loại kỳ “{kind}” không hợp lệ.")
+    raise PeriodCodeError(_("Loại kỳ “%(kind)s” không hợp lệ.") % {"kind": kind})
 
 
 def _month_start(year: int, month: int, cutoff_day: int) -> dt.date:

@@ -239,7 +239,7 @@ def build_status(request, pk):
     finished = build.status in (BuildStatus.DONE, BuildStatus.FAILED)
     data = {
         "id": build.pk, "version": build.version, "status": build.status, "status_label": build.get_status_display(),
-        "progress": build.progress, "stage": build.stage, "finished": finished,
+        "progress": build.progress, "stage": build.stage_display, "finished": finished,
         "files": [],
     }
     if build.status == BuildStatus.DONE:

@@ -727,7 +727,7 @@ def _build_out(user, build: ReportBuild) -> dict:
         error = build.error[:500]
     return {
         "id": build.pk, "report_id": build.report_id, "version": build.version, "status": build.status,
-        "status_label": build.get_status_display(), "progress": build.progress, "stage": build.stage,
+        "status_label": build.get_status_display(), "progress": build.progress, "stage": build.stage_display,
         "attempts": build.attempts, "error": error, "requested_at": build.requested_at,
         "finished_at": build.finished_at, "finished": build.status in (BuildStatus.DONE, BuildStatus.FAILED),
         "files": files,

@@ -375,6 +375,28 @@ def programme_export(request, pk):
     return _xlsx_response(excel.programme_workbook(programme, activities), f"chuong-trinh-cong-tac-{programme.year}.xlsx")
 
 
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@login_required
+@require_safe
+def programme_document(request, pk, fmt):
+    """The programme as PDF or Word: the rows of the Excel download, A4 landscape, in Vietnamese."""
+    programme = _programme(request, pk)
+    from programme import documents
+
+    activities = selectors.activity_list_for_user(request.user, programme=programme)
+    doc = documents.programme_document(programme, activities)
+    render = documents.render_pdf if fmt == "pdf" else documents.render_docx
+    response = HttpResponse(render(doc), content_type=DOCUMENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="chuong-trinh-cong-tac-{programme.year}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @login_required
 @require_safe
 def programme_template(request, pk):

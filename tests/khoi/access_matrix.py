@@ -94,7 +94,8 @@ MATRIX.update({
     "programme:programme_create": {"GET": LOGIN_ONLY_405, "POST": {"anon": "302", **{r: "404" for r in ROLES[1:]}}},
     **{name: {"GET": READ, "POST": LOGIN_ONLY_405} for name in (
         "programme:programme_detail", "programme:programme_month", "programme:programme_week",
-        "programme:programme_export", "programme:programme_template", "programme:activity_detail",
+        "programme:programme_export", "programme:programme_pdf", "programme:programme_docx",
+        "programme:programme_template", "programme:activity_detail",
         "subcommittees:task_detail")},
     "programme:programme_import": {
         "GET": _edit({r: "200 404 404" for r in ("head", "deputy", "sub_head", "staff")}, ok="200"),

@@ -30,6 +30,7 @@ def object_kwargs(world, url_name: str, where: str) -> dict:
         "khoi:rule_detail": world.rules[where], "khoi:rule_edit": world.rules[where],
         **{name: d.programme for name in ("programme:programme_detail", "programme:programme_month",
                                           "programme:programme_week", "programme:programme_export",
+                                          "programme:programme_pdf", "programme:programme_docx",
                                           "programme:programme_template", "programme:programme_import",
                                           "programme:activity_create")},
         "programme:activity_detail": d.joint_activity, "programme:activity_join": d.joint_activity,

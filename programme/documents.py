@@ -5,8 +5,8 @@ per activity, a "Tháng m/yyyy" row before each month's activities) with the col
 on paper — title, rule code, the organization in charge or "Chung", participating
 organizations, subcommittee, area, dates and status. A4 landscape, in Vietnamese whatever the
 interface language, under a simple official header (the joint body left, the national motto
-right). The rendering helpers of the joint report (``reports.render``: the local-only URL
-fetcher, the Word runs, paragraphs, rules, sections and table cells) are reused, not copied.
+right). The official-document toolkit (``khoi.documents``: the local-only URL fetcher, the Word
+runs, paragraphs, rules, sections and table cells) is shared with the joint report.
 
 ``programme_document`` reads only what the list selector already fetched (related rows joined,
 participants and areas prefetched), so the number of queries does not grow with the activities.
@@ -22,20 +22,20 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from programme.excel import LABELS
 from programme.models import WorkProgramme
-from reports.render import (
+from khoi.documents import (
+    FONT,
     LANDSCAPE_WIDTH_MM,
     MOTTO,
     MOTTO_2,
     PROJECT_DIR,
-    _FONT,
-    _docx_cell,
-    _docx_paragraph,
-    _docx_repeat_header,
-    _docx_run,
-    _docx_section,
-    _docx_short_rule,
-    _local_only_fetcher,
-    _nfc,
+    docx_cell,
+    docx_paragraph,
+    docx_repeat_header,
+    docx_run,
+    docx_section,
+    docx_short_rule,
+    local_only_fetcher,
+    nfc,
 )
 
 TEMPLATE = "programme/programme_document.html"
@@ -87,7 +87,7 @@ class ProgrammeDocument:
 
 def _text(value) -> str:
     """Printable text: NFC, trimmed, without the control characters XML cannot carry."""
-    return _nfc(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
+    return nfc(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
 
 
 def _columns() -> list[Column]:
@@ -150,7 +150,7 @@ def render_pdf(doc: ProgrammeDocument) -> bytes:
     """A4 landscape PDF with its fonts embedded; nothing is fetched from the network."""
     from weasyprint import HTML
 
-    html = HTML(string=render_html(doc), base_url=str(PROJECT_DIR), url_fetcher=_local_only_fetcher)
+    html = HTML(string=render_html(doc), base_url=str(PROJECT_DIR), url_fetcher=local_only_fetcher)
     return html.write_pdf()
 
 
@@ -199,17 +199,17 @@ def _docx_header(document, doc: ProgrammeDocument) -> None:
     first = body_cell.paragraphs[0]
     first.alignment = center
     first.paragraph_format.space_after = Pt(0)
-    _docx_run(first, doc.body_name, size=13, bold=True)
-    _docx_short_rule(_docx_paragraph(body_cell, align=center, after=6), 3.5)
+    docx_run(first, doc.body_name, size=13, bold=True)
+    docx_short_rule(docx_paragraph(body_cell, align=center, after=6), 3.5)
     top = motto_cell.paragraphs[0]
     top.alignment = center
     top.paragraph_format.space_after = Pt(0)
-    _docx_run(top, MOTTO, size=12.5, bold=True)
-    _docx_paragraph(motto_cell, MOTTO_2, align=center, size=13.5, bold=True, underline=True, after=0)
+    docx_run(top, MOTTO, size=12.5, bold=True)
+    docx_paragraph(motto_cell, MOTTO_2, align=center, size=13.5, bold=True, underline=True, after=0)
     _docx_widths(header, [LANDSCAPE_WIDTH_MM * 0.45, LANDSCAPE_WIDTH_MM * 0.55])
 
-    _docx_paragraph(document, doc.title, align=center, size=14, bold=True, before=18, after=0)
-    _docx_short_rule(_docx_paragraph(document, align=center, after=12), 11)
+    docx_paragraph(document, doc.title, align=center, size=14, bold=True, before=18, after=0)
+    docx_short_rule(docx_paragraph(document, align=center, after=12), 11)
 
 
 def render_docx(doc: ProgrammeDocument) -> bytes:
@@ -223,12 +223,12 @@ def render_docx(doc: ProgrammeDocument) -> bytes:
     document.core_properties.title = doc.meta_title
     document.core_properties.author = doc.body_name
     normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = _FONT, Pt(13)
-    _docx_section(document, landscape=True, new=False)
+    normal.font.name, normal.font.size = FONT, Pt(13)
+    docx_section(document, landscape=True, new=False)
     _docx_header(document, doc)
 
     if not doc.rows:
-        _docx_paragraph(document, "Chưa có hoạt động nào.", align=WD_ALIGN_PARAGRAPH.CENTER, italic=True)
+        docx_paragraph(document, "Chưa có hoạt động nào.", align=WD_ALIGN_PARAGRAPH.CENTER, italic=True)
     else:
         center, left = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT
         widths = [c.width_mm for c in doc.columns]
@@ -237,9 +237,9 @@ def render_docx(doc: ProgrammeDocument) -> bytes:
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         grid.autofit = False
         _docx_cell_margins(grid, 1)  # the fixed widths are those of the PDF
-        _docx_repeat_header(grid.rows[0])
+        docx_repeat_header(grid.rows[0])
         for cell, column in zip(grid.rows[0].cells, doc.columns):
-            _docx_cell(cell, column.label, bold=True, align=center, size=TABLE_FONT_PT)
+            docx_cell(cell, column.label, bold=True, align=center, size=TABLE_FONT_PT)
         months = []
         for row in doc.rows:
             cells = grid.add_row().cells
@@ -247,11 +247,11 @@ def render_docx(doc: ProgrammeDocument) -> bytes:
                 months.append((cells, row.month))
                 continue
             for cell, (column, text) in zip(cells, row.cells):
-                _docx_cell(cell, text, align=center if column.centered else left, size=TABLE_FONT_PT)
+                docx_cell(cell, text, align=center if column.centered else left, size=TABLE_FONT_PT)
         _docx_widths(grid, widths)  # before merging: a merged cell takes the sum of the widths
         for cells, month in months:
             merged = cells[0].merge(cells[-1])
-            _docx_cell(merged, month, bold=True, align=left, size=TABLE_FONT_PT)
+            docx_cell(merged, month, bold=True, align=left, size=TABLE_FONT_PT)
 
     out = io.BytesIO()
     document.save(out)

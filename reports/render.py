@@ -18,19 +18,30 @@ import dataclasses
 import datetime as dt
 import io
 import re
-import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from khoi.documents import (  # the official-document toolkit shared with the work programme
+    FONT as _FONT,
+    LANDSCAPE_WIDTH_MM,
+    MOTTO,
+    MOTTO_2,
+    PORTRAIT_WIDTH_MM,
+    PROJECT_DIR,
+    docx_cell as _docx_cell,
+    docx_paragraph as _docx_paragraph,
+    docx_repeat_header as _docx_repeat_header,
+    docx_run as _docx_run,
+    docx_section as _docx_section,
+    docx_short_rule as _docx_short_rule,
+    local_only_fetcher as _local_only_fetcher,
+    nfc as _nfc,
+)
+
 DASH = "–"
-MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE = "reports/document.html"
-# Figure tables (mm): A4 text width in portrait and landscape, fixed columns, narrowest name column.
-PORTRAIT_WIDTH_MM, LANDSCAPE_WIDTH_MM = 160, 262
+# Figure tables (mm): fixed columns, narrowest name column (A4 text widths: khoi.documents).
 CODE_MM, UNIT_MM, MIN_NAME_MM, MIN_FIGURE_MM = 11, 15, 45, 13
 TABLE_FONT_PT = 10
 _PARAGRAPH_BREAK = re.compile(r"\r\n|\r|\n")
@@ -129,10 +140,6 @@ class Table:
     headers: list[str]  # figure columns only (after code, name, unit)
     auto: bool  # has the "Phần mềm ghi nhận" column
     rows: list[Row]
-
-
-def _nfc(value) -> str:
-    return unicodedata.normalize("NFC", str(value or "")).strip()
 
 
 def _paragraphs(text: str | None) -> list[str]:
@@ -290,18 +297,10 @@ def _document(snapshot: dict) -> dict:
 # HTML and PDF
 # ============================================================================================
 
+
 def render_html(snapshot: dict) -> str:
     """The report as one self-contained HTML page (print CSS inline), the source of the PDF."""
     return render_to_string(TEMPLATE, {"doc": _document(snapshot)})
-
-
-def _local_only_fetcher(url: str, *args, **kwargs):
-    """WeasyPrint may read local files (fonts, images under the project) but never the network."""
-    from weasyprint.urls import default_url_fetcher
-
-    if not url.startswith(("file:", "data:")):
-        raise ValueError(f"refusing to fetch {url!r} while rendering a report")
-    return default_url_fetcher(url, *args, **kwargs)
 
 
 def render_pdf(snapshot: dict) -> bytes:
@@ -315,96 +314,6 @@ def render_pdf(snapshot: dict) -> bytes:
 # ============================================================================================
 # DOCX
 # ============================================================================================
-
-_FONT = "Times New Roman"
-
-
-def _docx_run(paragraph, text: str, *, size: float = 14, bold=False, italic=False, underline=False):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run = paragraph.add_run(text)
-    run.font.name = _FONT
-    run.font.size = Pt(size)
-    run.bold, run.italic, run.underline = bold, italic, underline
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), _FONT)
-    return run
-
-
-def _docx_paragraph(container, text: str = "", *, align=None, size: float = 14, bold=False, italic=False,
-                    underline=False, indent=False, before: float = 0, after: float = 6):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
-    paragraph = container.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if align is None else align
-    fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-    fmt.line_spacing = 1.15
-    if indent:
-        fmt.first_line_indent = Cm(1.27)
-    if text:
-        _docx_run(paragraph, text, size=size, bold=bold, italic=italic, underline=underline)
-    return paragraph
-
-
-def _docx_short_rule(paragraph, indent_cm: float) -> None:
-    """A short horizontal line under a header line: a bottom border on an indented empty paragraph."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    fmt = paragraph.paragraph_format
-    fmt.left_indent = fmt.right_indent = Cm(indent_cm)
-    fmt.space_after = Pt(6)
-    fmt.line_spacing = Pt(4)
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
-
-
-def _docx_section(document, *, landscape: bool, new: bool):
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Mm
-
-    section = document.add_section(WD_SECTION.NEW_PAGE) if new else document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
-    if landscape:
-        section.top_margin, section.bottom_margin = Mm(20), Mm(15)
-        section.left_margin, section.right_margin = Mm(20), Mm(15)
-    else:
-        section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-        section.left_margin, section.right_margin = Mm(30), Mm(20)
-    return section
-
-
-def _docx_repeat_header(row) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-    cant_split = OxmlElement("w:cantSplit")
-    properties.append(cant_split)
-
-
-def _docx_cell(cell, text: str, *, bold=False, align=None, size: float = 10):
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = align
-    paragraph.paragraph_format.space_after = 0
-    paragraph.paragraph_format.space_before = 0
-    _docx_run(paragraph, text, size=size, bold=bold)
 
 
 def _docx_table(document, table: Table, usable_mm: float, figure_mm: float) -> None:

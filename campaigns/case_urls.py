@@ -17,4 +17,5 @@ urlpatterns = [
     path("campaigns/<int:pk>/import/template.xlsx", cases.household_template, name="household_template"),
     path("campaigns/<int:pk>/duplicates/", cases.duplicate_list, name="duplicate_list"),
     path("campaigns/<int:pk>/duplicates/merge/", cases.duplicate_merge, name="duplicate_merge"),
+    path("campaigns/<int:pk>/duplicates/distinct/", cases.duplicate_distinct, name="duplicate_distinct"),
 ]

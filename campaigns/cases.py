@@ -352,6 +352,23 @@ def duplicate_list(request, pk):
 
 @login_required
 @require_POST
+def duplicate_distinct(request, pk):
+    """"Not the same household": the group leaves the duplicates page (until a new namesake)."""
+    campaign = _campaign(request, pk, access.CHANGE)
+    ids = {int(x) for x in request.POST.getlist("group") if x.isdigit()}
+    households = list(Household.objects.filter(campaign=campaign, pk__in=ids).order_by("pk"))
+    try:
+        marked = importer.households_mark_distinct(actor=request.user, campaign=campaign, households=households)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã ghi nhận %(n)s hộ %(name)s là các hộ khác nhau; nhóm không còn trong danh sách trùng.")
+                         % {"n": marked, "name": households[0].head_name})
+    return HttpResponseRedirect(reverse("campaigns:duplicate_list", args=[campaign.pk]))
+
+
+@login_required
+@require_POST
 def duplicate_merge(request, pk):
     """Merge the ticked households of a group into the one chosen to keep."""
     campaign = _campaign(request, pk, access.CHANGE)

@@ -484,7 +484,22 @@ def duplicate_groups(campaign: Campaign) -> list[list[Household]]:
     for h in households:
         if (h.name_key, h.area_id) in key_set:
             groups.setdefault((h.name_key, h.area_id), []).append(h)
-    return [groups[k] for k in keys if len(groups.get(k, [])) > 1]
+    # a group every member of which was confirmed distinct is settled; a new namesake reopens it
+    return [groups[k] for k in keys if len(groups.get(k, [])) > 1 and not all(h.distinct_confirmed for h in groups[k])]
+
+
+@transaction.atomic
+def households_mark_distinct(*, actor, campaign: Campaign, households: list[Household]) -> int:
+    """"Not the same household": look-alikes of one group (same folded name and area) stay apart
+    and leave the duplicates page, until another namesake arrives. Returns how many were marked."""
+    access.ensure(actor, access.CHANGE, campaign)
+    if len(households) < 2 or len({(h.campaign_id, h.name_key, h.area_id) for h in households}) != 1 \
+            or households[0].campaign_id != campaign.pk:
+        raise ValidationError(_("Hãy chọn các hộ của cùng một nhóm trùng."))
+    for household in households:
+        household.distinct_confirmed = True
+        household.save(update_fields=["distinct_confirmed"])  # through save(): the history keeps who said so
+    return len(households)
 
 
 def looks_different(group: list[Household]) -> bool:

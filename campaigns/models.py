@@ -155,6 +155,8 @@ class Household(SearchNameMixin):
                               default=HouseholdStatus.NOT_CONTACTED)
     blocked_reason = models.CharField(_("lý do vướng mắc"), max_length=250, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # a manager looked at its look-alikes (same name, same area) and said: another household
+    distinct_confirmed = models.BooleanField(_("đã xác nhận không trùng"), default=False)
     history = HistoricalRecords()
 
     class Meta:

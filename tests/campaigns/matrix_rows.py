@@ -92,6 +92,7 @@ ROWS.update({
     "campaigns:household_template": {"GET": READ, "POST": LOGIN_ONLY_405},
     "campaigns:duplicate_list": {"GET": _edit(_IMPORT, ok="200"), "POST": LOGIN_ONLY_405},
     "campaigns:duplicate_merge": {"GET": LOGIN_ONLY_405, "POST": _edit(_MERGE_POST, ok="302")},
+    "campaigns:duplicate_distinct": {"GET": LOGIN_ONLY_405, "POST": _edit(_MERGE_POST, ok="302")},
 })
 OBJECTS.update({
     "campaigns:case_create": "campaign",
@@ -100,5 +101,6 @@ OBJECTS.update({
     "campaigns:household_template": "campaign",
     "campaigns:duplicate_list": "campaign",
     "campaigns:duplicate_merge": "campaign",
+    "campaigns:duplicate_distinct": "campaign",
 })
 assert all(set(methods[m]) == set(ROLES) for methods in ROWS.values() for m in methods)

@@ -247,6 +247,33 @@ def test_merge_is_for_managers_only_and_changes_nothing_when_refused(world, clie
     assert Household.objects.filter(pk=other.pk).exists()
 
 
+def test_namesakes_confirmed_as_different_households_leave_the_duplicates_page_until_a_new_one(world, client_for):
+    d = world.districts["own"]
+    twin = Household.objects.create(campaign=d.campaign, head_name="Nguyen Van Ho", name_key="nguyen van ho",
+                                    area=d.commune, team=d.team, phone="0987000111")
+    client = client_for("head")
+    page_url = reverse("campaigns:duplicate_list", args=[d.campaign.pk])
+    assert twin.get_absolute_url() in client.get(page_url).content.decode()
+    # the manager knows them: two households, same name
+    response = client.post(reverse("campaigns:duplicate_distinct", args=[d.campaign.pk]), {"group": [d.household.pk, twin.pk]})
+    assert response.status_code == 302
+    assert "Không có hộ trùng" in client.get(page_url).content.decode()
+    assert Household.objects.filter(campaign=d.campaign, name_key="nguyen van ho").count() == 2  # nothing merged
+    assert twin.history.first().history_user == world.users["head"]
+    # a third namesake reopens the group, all three listed
+    third = Household.objects.create(campaign=d.campaign, head_name="Nguyễn Văn Hộ", name_key="nguyen van ho",
+                                     area=d.commune, team=d.team)
+    page = client.get(page_url).content.decode()
+    assert all(h.get_absolute_url() in page for h in (d.household, twin, third))
+    # households of two groups, or of another campaign, are not confirmed together
+    other = world.districts["other_district"].household
+    client.post(reverse("campaigns:duplicate_distinct", args=[d.campaign.pk]), {"group": [third.pk, other.pk]})
+    third.refresh_from_db()
+    assert not third.distinct_confirmed
+    assert client_for("staff").post(reverse("campaigns:duplicate_distinct", args=[d.campaign.pk]),
+                                    {"group": [third.pk, twin.pk]}).status_code == 403
+
+
 def test_phone_cleaning():
     assert importer.clean_phone("0912 345 678") == ("0912345678", None)
     assert importer.clean_phone(912345678) == ("0912345678", None)

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from khoi.models import AdministrativeUnit, JointBody, Organization, OrganizationType
-from reports import services
+from reports import selectors, services
 from reports.models import Figure, Indicator, Report, Submission, SubmissionStatus
 
 YEARS = (2023, 2024)
@@ -148,7 +148,7 @@ def _seed_figures() -> None:
         if district is None:
             continue
         _commune_organizations(district)
-        template = services.template_for(district)
+        template = selectors.template_for(district)
         period_rows = [services.get_or_create_period(template, code) for code in codes]
         organizations = Organization.objects.filter(unit__path__startswith=district.path).exclude(
             org_type__code="BDV").select_related("org_type", "unit").order_by("unit__path", "org_type__sort_order")
@@ -194,7 +194,7 @@ def _build_year_report() -> None:
     body = JointBody.objects.filter(unit__code="200", unit__level="district").first()
     if body is None:
         return
-    period = services.get_or_create_period(services.template_for(body.unit), "2023-Y")
+    period = services.get_or_create_period(selectors.template_for(body.unit), "2023-Y")
     head = body.positions.filter(role="head").select_related("person").first()
     report, _ = Report.objects.get_or_create(
         joint_body=body, period=period,

@@ -19,7 +19,8 @@ from khoi import access, text
 from khoi.models import JointBody, Position, PositionRole, current_positions
 from khoi.notifications import notify
 from reports import periods
-from reports.services import get_or_create_period, template_for
+from reports.selectors import template_for
+from reports.services import get_or_create_period
 from reports.models import BuildStatus, Report, ReportBuild, ReportStatus
 
 NARRATIVE_FIELDS = (

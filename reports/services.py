@@ -38,10 +38,6 @@ MAX_VALUE = Decimal("9999999999999999")  # 16 digits: what Figure.value holds
 # ---------------------------------------------------------------- periods
 
 
-def template_for(unit: AdministrativeUnit) -> ReportTemplate:
-    return selectors.template_for(unit)
-
-
 @transaction.atomic
 def report_template_save(*, actor, province: AdministrativeUnit | None, **fields) -> ReportTemplate:
     """A province's own settings (cut-off day, deadline, submission period, jump warning),

@@ -116,7 +116,8 @@ def build_report(d: District, code: str) -> None:
     from django.utils import timezone
 
     from reports.models import Report, ReportBuild, ReportFile
-    from reports.services import get_or_create_period, template_for
+    from reports.selectors import template_for
+    from reports.services import get_or_create_period
 
     period = get_or_create_period(template_for(d.unit), "2023-Y")
     d.report = Report.objects.create(joint_body=d.body, period=period, number=f"12-BC/K{code}", status="built",
@@ -245,7 +246,8 @@ def build_submissions(world: World) -> None:
 
     from reports import catalog
     from reports.models import Figure, Indicator, Submission
-    from reports.services import get_or_create_period, template_for
+    from reports.selectors import template_for
+    from reports.services import get_or_create_period
 
     catalog.adopt_catalog(world.p1)
     catalog.adopt_catalog(world.p2)

@@ -271,10 +271,10 @@ def new_draft_submission():
     from django.contrib.auth import get_user_model
 
     from khoi.models import Organization
-    from reports import services
+    from reports import selectors, services
 
     women = Organization.objects.select_related("unit").get(name=WOMEN)
-    period = services.get_or_create_period(services.template_for(women.unit), "2025-01")
+    period = services.get_or_create_period(selectors.template_for(women.unit), "2025-01")
     return services.submission_get_or_create(actor=get_user_model().objects.get(username=STAFF),
                                              organization=women, period=period)
 

@@ -87,7 +87,7 @@ def test_a_period_is_stored_once_with_its_dates_and_deadline():
 @pytest.mark.django_db
 def test_a_province_may_have_its_own_template():
     from khoi.models import AdministrativeUnit
-    from reports.services import template_for
+    from reports.selectors import template_for
 
     province = AdministrativeUnit.objects.create(code="98", name="Tỉnh Lịch", level="province", unit_type="Tỉnh")
     commune = AdministrativeUnit.objects.create(code="9801", name="Xã Lịch", level="commune", unit_type="Xã", parent=province)

@@ -16,7 +16,8 @@ from django.db.models import Q
 from khoi.models import AdministrativeUnit, JointBody
 from reports import building, periods
 from reports.models import BuildStatus, Report, ReportBuild
-from reports.services import get_or_create_period, template_for
+from reports.selectors import template_for
+from reports.services import get_or_create_period
 
 
 class Command(BaseCommand):
